@@ -1,0 +1,121 @@
+//! What thread-join must print, and what its Python counterpart prints.
+
+use example_harness::{
+    Program, assert_absent, assert_in_order, check_recorded, first_word, group_by_label,
+    without_lines,
+};
+
+const BIN: &str = env!("CARGO_BIN_EXE_thread-join");
+
+/// The order of a foo line and a bar line is the scheduler's; each thread's own order is not.
+fn by_thread(output: &str) -> String {
+    group_by_label(output, &["foo", "bar"], first_word)
+}
+
+/// Main's lines are certain; which counting lines squeeze in before the end is not.
+fn main_lines_only(output: &str) -> String {
+    without_lines(output, |line| {
+        let (name, step) = line.split_once(' ').unwrap_or_default();
+        matches!(name, "foo" | "bar") && step.parse::<u32>().is_ok()
+    })
+}
+
+/// What joining guarantees, in Rust and in Python alike.
+fn assert_joined(output: &str) {
+    assert_in_order(output, &["foo 0", "foo 1", "foo 2", "foo finish"]);
+    assert_in_order(
+        output,
+        &["bar 0", "bar 1", "bar 2", "bar 3", "bar 4", "bar finish"],
+    );
+    assert_in_order(output, &["foo finish", "bar finish"]);
+    assert_eq!(output.lines().count(), 10, "{output}");
+    assert_eq!(output.lines().last(), Some("bar finish"), "{output}");
+}
+
+#[test]
+fn joined_threads_finish_before_their_finish_line() {
+    let program = Program::binary(BIN);
+    let run = program.run_ok();
+    assert_joined(&run.stdout);
+    insta::assert_snapshot!("with_join", by_thread(&run.stdout));
+    check_recorded(
+        &program,
+        "examples-threads/thread-join/recorded/with-join.txt",
+        by_thread,
+        &run,
+    );
+}
+
+#[test]
+fn without_join_main_returns_and_the_threads_die_with_it() {
+    // A step of 5 s: a second counting line would need main to stall that long
+    // between starting the threads and returning, so "only step 0" is certain.
+    let program = Program::binary(BIN).arg("--no-join").step_ms(5_000);
+    let run = program.run_ok();
+    assert_in_order(&run.stdout, &["foo finish", "bar finish"]);
+    assert_absent(
+        &run.stdout,
+        &["foo 1", "foo 2", "bar 1", "bar 2", "bar 3", "bar 4"],
+    );
+    insta::assert_snapshot!("without_join", main_lines_only(&run.stdout));
+    check_recorded(
+        &program,
+        "examples-threads/thread-join/recorded/without-join.txt",
+        main_lines_only,
+        &run,
+    );
+}
+
+#[test]
+fn python_joined_version_prints_the_same() {
+    let Some(program) = Program::python("thread_join.py") else {
+        return;
+    };
+    let run = program.run_ok();
+    assert_joined(&run.stdout);
+    check_recorded(&program, "python/recorded/thread_join.txt", by_thread, &run);
+}
+
+#[test]
+fn python_without_join_still_waits_for_its_threads() {
+    let Some(program) = Program::python("thread_join.py") else {
+        return;
+    };
+    // A step of 300 ms: main prints its finish lines at once, long before bar's
+    // fifth line 1.2 s later, so that order is certain even on a busy machine.
+    let program = program.arg("--no-join").step_ms(300);
+    let run = program.run_ok();
+    // The finish lines come early, yet both threads count to the end.
+    assert_in_order(&run.stdout, &["foo finish", "bar finish", "bar 4"]);
+    assert_in_order(&run.stdout, &["foo 0", "foo 1", "foo 2"]);
+    assert_in_order(&run.stdout, &["bar 0", "bar 1", "bar 2", "bar 3", "bar 4"]);
+    check_recorded(
+        &program,
+        "python/recorded/thread_join_no_join.txt",
+        main_lines_only,
+        &run,
+    );
+}
+
+#[test]
+fn an_unknown_argument_is_refused_with_usage() {
+    let run = Program::binary(BIN).arg("--bogus").run();
+    assert_eq!(run.code, Some(2));
+    assert!(
+        run.stderr.contains("usage: thread-join [--no-join]"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stdout.is_empty());
+}
+
+#[test]
+fn a_malformed_step_is_refused() {
+    let run = Program::binary(BIN).env("STEP_MS", "fast").run();
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stderr.contains("whole number of milliseconds"),
+        "{}",
+        run.stderr
+    );
+}

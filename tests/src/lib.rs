@@ -1,0 +1,345 @@
+//! The test harness every example's tests use.
+//!
+//! Concurrent programs do not print the same thing twice, so a test here does
+//! three things with one run of the real program:
+//!
+//! 1. asserts the orderings the program guarantees ([`assert_in_order`]), and
+//!    nothing the scheduler decides;
+//! 2. snapshots a normalized form in which the scheduler's choices are removed
+//!    ([`group_by_label`], [`without_lines`]), with `insta`;
+//! 3. checks that the output recorded for the book normalizes to the same form
+//!    ([`check_recorded`]), so the book cannot drift from the code.
+//!
+//! Programs run with a short step ([`TEST_STEP_MS`]) and a timeout, so a hang
+//! is a failure with a message instead of a stuck test run.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::Duration;
+
+use process_toolkit::pace::STEP_MS;
+
+/// The step used in tests: long enough to be seen in a trace, short enough for
+/// the whole suite to run in seconds.
+pub const TEST_STEP_MS: u64 = 20;
+
+/// How long any one program may run in a test before it counts as hung.
+pub const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Set this variable to rewrite the recorded outputs from fresh runs at the
+/// human pace: `RECORD_OUTPUTS=1 cargo test -p thread-join`.
+pub const RECORD_OUTPUTS: &str = "RECORD_OUTPUTS";
+
+/// Set this variable to make a missing `python3` a failure instead of a skip (CI sets it).
+pub const REQUIRE_PYTHON: &str = "REQUIRE_PYTHON";
+
+/// The workspace's root directory, where `python/`, `book/` and the examples live.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the harness lives one level below the workspace root")
+        .to_path_buf()
+}
+
+/// A program to run: an example binary or a Python counterpart, with its arguments.
+#[derive(Clone, Debug)]
+pub struct Program {
+    label: String,
+    program: PathBuf,
+    args: Vec<String>,
+    env: Vec<(String, String)>,
+    step_ms: Option<u64>,
+}
+
+impl Program {
+    /// An example binary, usually `env!("CARGO_BIN_EXE_<name>")`.
+    pub fn binary(path: &str) -> Self {
+        let label = Path::new(path).file_name().map_or_else(
+            || path.to_owned(),
+            |name| name.to_string_lossy().into_owned(),
+        );
+        Program {
+            label,
+            program: PathBuf::from(path),
+            args: Vec::new(),
+            env: Vec::new(),
+            step_ms: Some(TEST_STEP_MS),
+        }
+    }
+
+    /// A script in `python/`, run with `python3`; `None` (with a note on stderr)
+    /// when `python3` is not installed, unless [`REQUIRE_PYTHON`] is set.
+    pub fn python(script: &str) -> Option<Self> {
+        if !python_available() {
+            assert!(
+                std::env::var_os(REQUIRE_PYTHON).is_none(),
+                "{REQUIRE_PYTHON} is set but python3 cannot be run"
+            );
+            eprintln!("SKIPPED: python3 is not installed, so python/{script} was not run");
+            return None;
+        }
+        let path = workspace_root().join("python").join(script);
+        assert!(
+            path.is_file(),
+            "no Python counterpart at {}",
+            path.display()
+        );
+        Some(Program {
+            label: format!("python/{script}"),
+            program: PathBuf::from("python3"),
+            args: vec![path.to_string_lossy().into_owned()],
+            env: Vec::new(),
+            step_ms: Some(TEST_STEP_MS),
+        })
+    }
+
+    /// Adds a command-line argument.
+    pub fn arg(mut self, arg: &str) -> Self {
+        self.args.push(arg.to_owned());
+        self
+    }
+
+    /// Sets an environment variable for the run (it wins over the step).
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.env.push((key.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// Runs with this step instead of [`TEST_STEP_MS`]; a long step lets a test
+    /// rely on "this cannot happen before the program ends" with a wide margin.
+    pub fn step_ms(mut self, millis: u64) -> Self {
+        self.step_ms = Some(millis);
+        self
+    }
+
+    /// Runs at the human pace, as a reader would (no `STEP_MS`).
+    pub fn at_human_pace(mut self) -> Self {
+        self.step_ms = None;
+        self
+    }
+
+    /// Runs the program to the end and returns what it printed, whatever its exit status.
+    pub fn run(&self) -> Run {
+        let mut command = assert_cmd::Command::new(&self.program);
+        command
+            .args(&self.args)
+            .timeout(TIMEOUT)
+            .env_remove(STEP_MS);
+        if let Some(millis) = self.step_ms {
+            command.env(STEP_MS, millis.to_string());
+        }
+        command.envs(self.env.iter().map(|(key, value)| (key, value)));
+        let output = command
+            .output()
+            .unwrap_or_else(|err| panic!("could not start {}: {err}", self.label));
+        Run::new(self.describe(), output)
+    }
+
+    /// Runs the program and fails the test unless it exits successfully.
+    pub fn run_ok(&self) -> Run {
+        let run = self.run();
+        assert_eq!(
+            run.code,
+            Some(0),
+            "{} failed\n--- stdout\n{}--- stderr\n{}",
+            run.label,
+            run.stdout,
+            run.stderr
+        );
+        run
+    }
+
+    fn describe(&self) -> String {
+        let mut text = self.label.clone();
+        for arg in self
+            .args
+            .iter()
+            .skip(usize::from(self.label.starts_with("python/")))
+        {
+            text.push(' ');
+            text.push_str(arg);
+        }
+        text
+    }
+}
+
+fn python_available() -> bool {
+    std::process::Command::new("python3")
+        .arg("--version")
+        .output()
+        .is_ok_and(|output| output.status.success())
+}
+
+/// What one run printed and how it ended.
+#[derive(Debug)]
+pub struct Run {
+    /// The program and its arguments, for messages.
+    pub label: String,
+    pub stdout: String,
+    pub stderr: String,
+    /// The exit code; `None` when a signal ended it (a timeout kills it with SIGKILL).
+    pub code: Option<i32>,
+}
+
+impl Run {
+    fn new(label: String, output: Output) -> Self {
+        Run {
+            label,
+            stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+            code: output.status.code(),
+        }
+    }
+
+    /// The lines of stdout.
+    pub fn lines(&self) -> Vec<&str> {
+        self.stdout.lines().collect()
+    }
+}
+
+/// Asserts that every one of `expected` is a whole line of `output`, in this
+/// order (other lines may come between them).
+pub fn assert_in_order(output: &str, expected: &[&str]) {
+    let lines: Vec<&str> = output.lines().collect();
+    let mut from = 0;
+    for wanted in expected {
+        match lines[from..].iter().position(|line| line == wanted) {
+            Some(offset) => from += offset + 1,
+            None if lines.contains(wanted) => panic!(
+                "{wanted:?} is printed, but not after {:?} as it must be\n--- output\n{output}",
+                lines[from - 1]
+            ),
+            None => panic!("{wanted:?} is never printed\n--- output\n{output}"),
+        }
+    }
+}
+
+/// Asserts that no line of `output` is any of `forbidden`.
+pub fn assert_absent(output: &str, forbidden: &[&str]) {
+    for line in output.lines() {
+        assert!(
+            !forbidden.contains(&line),
+            "{line:?} must not be printed\n--- output\n{output}"
+        );
+    }
+}
+
+/// Removes the order the scheduler chose between workers: the lines whose
+/// label (as `label_of` sees it) is in `labels` are grouped by label, in the
+/// order of `labels`, each group keeping its own order; other lines follow in
+/// their own order.
+pub fn group_by_label<'a>(
+    output: &'a str,
+    labels: &[&str],
+    label_of: impl Fn(&'a str) -> &'a str,
+) -> String {
+    let mut groups: Vec<Vec<&str>> = vec![Vec::new(); labels.len() + 1];
+    for line in output.lines() {
+        let label = label_of(line);
+        let index = labels
+            .iter()
+            .position(|l| *l == label)
+            .unwrap_or(labels.len());
+        groups[index].push(line);
+    }
+    join_lines(groups.into_iter().flatten())
+}
+
+/// The first word of a line, the usual label of a worker's line.
+pub fn first_word(line: &str) -> &str {
+    line.split_whitespace().next().unwrap_or("")
+}
+
+/// Drops the lines for which `drop` is true: lines that may or may not be printed.
+pub fn without_lines(output: &str, drop: impl Fn(&str) -> bool) -> String {
+    join_lines(output.lines().filter(|line| !drop(line)))
+}
+
+fn join_lines<'a>(lines: impl Iterator<Item = &'a str>) -> String {
+    lines.map(|line| format!("{line}\n")).collect()
+}
+
+/// Checks the output recorded for the book (a file under the workspace root)
+/// against a run of the program made now, after normalizing both.
+///
+/// With [`RECORD_OUTPUTS`] set, it first records the file again from a run at
+/// the human pace, so what the book shows is a real run, as a reader sees it.
+pub fn check_recorded(
+    program: &Program,
+    recorded: &str,
+    normalize: impl Fn(&str) -> String,
+    now: &Run,
+) {
+    let path = workspace_root().join(recorded);
+    if std::env::var_os(RECORD_OUTPUTS).is_some() {
+        let run = program.clone().at_human_pace().run();
+        std::fs::write(&path, &run.stdout)
+            .unwrap_or_else(|err| panic!("cannot write {}: {err}", path.display()));
+    }
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|err| {
+        panic!(
+            "cannot read the recorded output {recorded}: {err}\n\
+             record it with: {RECORD_OUTPUTS}=1 cargo test"
+        )
+    });
+    let (book, current) = (normalize(&text), normalize(&now.stdout));
+    assert!(
+        book == current,
+        "the book's recorded output {recorded} no longer matches what {} prints.\n\
+         If the change is intended, record it again: {RECORD_OUTPUTS}=1 cargo test\n\
+         --- recorded, normalized\n{book}--- now, normalized\n{current}",
+        now.label
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OUTPUT: &str = "foo 0\nbar 0\nfoo 1\nbar 1\nfoo finish\nbar finish\n";
+
+    #[test]
+    fn finds_lines_in_order_with_others_between() {
+        assert_in_order(OUTPUT, &["foo 0", "foo 1", "foo finish"]);
+    }
+
+    #[test]
+    #[should_panic(expected = "not after")]
+    fn reports_lines_out_of_order() {
+        assert_in_order(OUTPUT, &["foo finish", "foo 1"]);
+    }
+
+    #[test]
+    #[should_panic(expected = "never printed")]
+    fn reports_missing_lines() {
+        assert_in_order(OUTPUT, &["foo 2"]);
+    }
+
+    #[test]
+    fn groups_workers_and_keeps_each_order() {
+        let grouped = group_by_label(OUTPUT, &["foo", "bar"], first_word);
+        assert_eq!(
+            grouped,
+            "foo 0\nfoo 1\nfoo finish\nbar 0\nbar 1\nbar finish\n"
+        );
+        let swapped = "bar 0\nfoo 0\nfoo 1\nbar 1\nfoo finish\nbar finish\n";
+        assert_eq!(
+            group_by_label(swapped, &["foo", "bar"], first_word),
+            grouped
+        );
+    }
+
+    #[test]
+    fn unlabelled_lines_come_last_in_their_order() {
+        let grouped = group_by_label("x\nbar 0\ny\nfoo 0\n", &["foo", "bar"], first_word);
+        assert_eq!(grouped, "foo 0\nbar 0\nx\ny\n");
+    }
+
+    #[test]
+    fn drops_optional_lines() {
+        assert_eq!(
+            without_lines(OUTPUT, |l| l.starts_with("bar")),
+            "foo 0\nfoo 1\nfoo finish\n"
+        );
+    }
+}
