@@ -54,10 +54,9 @@ pub struct Program {
 impl Program {
     /// An example binary, usually `env!("CARGO_BIN_EXE_<name>")`.
     pub fn binary(path: &str) -> Self {
-        let label = Path::new(path).file_name().map_or_else(
-            || path.to_owned(),
-            |name| name.to_string_lossy().into_owned(),
-        );
+        let label = Path::new(path)
+            .file_name()
+            .map_or_else(|| path.to_owned(), |name| name.to_string_lossy().into_owned());
         Program {
             label,
             program: PathBuf::from(path),
@@ -75,15 +74,13 @@ impl Program {
                 std::env::var_os(REQUIRE_PYTHON).is_none(),
                 "{REQUIRE_PYTHON} is set but python3 cannot be run"
             );
-            eprintln!("SKIPPED: python3 is not installed, so python/{script} was not run");
+            eprintln!(
+                "SKIPPED: python3 is not installed, so python/{script} was not run"
+            );
             return None;
         }
         let path = workspace_root().join("python").join(script);
-        assert!(
-            path.is_file(),
-            "no Python counterpart at {}",
-            path.display()
-        );
+        assert!(path.is_file(), "no Python counterpart at {}", path.display());
         Some(Program {
             label: format!("python/{script}"),
             program: PathBuf::from("python3"),
@@ -121,10 +118,7 @@ impl Program {
     /// Runs the program to the end and returns what it printed, whatever its exit status.
     pub fn run(&self) -> Run {
         let mut command = assert_cmd::Command::new(&self.program);
-        command
-            .args(&self.args)
-            .timeout(TIMEOUT)
-            .env_remove(STEP_MS);
+        command.args(&self.args).timeout(TIMEOUT).env_remove(STEP_MS);
         if let Some(millis) = self.step_ms {
             command.env(STEP_MS, millis.to_string());
         }
@@ -151,11 +145,7 @@ impl Program {
 
     fn describe(&self) -> String {
         let mut text = self.label.clone();
-        for arg in self
-            .args
-            .iter()
-            .skip(usize::from(self.label.starts_with("python/")))
-        {
+        for arg in self.args.iter().skip(usize::from(self.label.starts_with("python/"))) {
             text.push(' ');
             text.push_str(arg);
         }
@@ -224,6 +214,7 @@ pub fn assert_absent(output: &str, forbidden: &[&str]) {
     }
 }
 
+// ANCHOR: group_by_label
 /// Removes the order the scheduler chose between workers: the lines whose
 /// label (as `label_of` sees it) is in `labels` are grouped by label, in the
 /// order of `labels`, each group keeping its own order; other lines follow in
@@ -236,14 +227,12 @@ pub fn group_by_label<'a>(
     let mut groups: Vec<Vec<&str>> = vec![Vec::new(); labels.len() + 1];
     for line in output.lines() {
         let label = label_of(line);
-        let index = labels
-            .iter()
-            .position(|l| *l == label)
-            .unwrap_or(labels.len());
+        let index = labels.iter().position(|l| *l == label).unwrap_or(labels.len());
         groups[index].push(line);
     }
     join_lines(groups.into_iter().flatten())
 }
+// ANCHOR_END: group_by_label
 
 /// The first word of a line, the usual label of a worker's line.
 pub fn first_word(line: &str) -> &str {
@@ -318,15 +307,9 @@ mod tests {
     #[test]
     fn groups_workers_and_keeps_each_order() {
         let grouped = group_by_label(OUTPUT, &["foo", "bar"], first_word);
-        assert_eq!(
-            grouped,
-            "foo 0\nfoo 1\nfoo finish\nbar 0\nbar 1\nbar finish\n"
-        );
+        assert_eq!(grouped, "foo 0\nfoo 1\nfoo finish\nbar 0\nbar 1\nbar finish\n");
         let swapped = "bar 0\nfoo 0\nfoo 1\nbar 1\nfoo finish\nbar finish\n";
-        assert_eq!(
-            group_by_label(swapped, &["foo", "bar"], first_word),
-            grouped
-        );
+        assert_eq!(group_by_label(swapped, &["foo", "bar"], first_word), grouped);
     }
 
     #[test]

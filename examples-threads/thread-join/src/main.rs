@@ -58,7 +58,9 @@ fn main() -> Result<()> {
         None => with_join(step),
         Some("--no-join") => without_join(step),
         Some(other) => {
-            eprintln!("thread-join: unknown argument {other:?}\nusage: thread-join [--no-join]");
+            eprintln!(
+                "thread-join: unknown argument {other:?}\nusage: thread-join [--no-join]"
+            );
             std::process::exit(2);
         }
     }

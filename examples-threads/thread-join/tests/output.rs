@@ -23,10 +23,7 @@ fn main_lines_only(output: &str) -> String {
 /// What joining guarantees, in Rust and in Python alike.
 fn assert_joined(output: &str) {
     assert_in_order(output, &["foo 0", "foo 1", "foo 2", "foo finish"]);
-    assert_in_order(
-        output,
-        &["bar 0", "bar 1", "bar 2", "bar 3", "bar 4", "bar finish"],
-    );
+    assert_in_order(output, &["bar 0", "bar 1", "bar 2", "bar 3", "bar 4", "bar finish"]);
     assert_in_order(output, &["foo finish", "bar finish"]);
     assert_eq!(output.lines().count(), 10, "{output}");
     assert_eq!(output.lines().last(), Some("bar finish"), "{output}");
@@ -53,10 +50,7 @@ fn without_join_main_returns_and_the_threads_die_with_it() {
     let program = Program::binary(BIN).arg("--no-join").step_ms(5_000);
     let run = program.run_ok();
     assert_in_order(&run.stdout, &["foo finish", "bar finish"]);
-    assert_absent(
-        &run.stdout,
-        &["foo 1", "foo 2", "bar 1", "bar 2", "bar 3", "bar 4"],
-    );
+    assert_absent(&run.stdout, &["foo 1", "foo 2", "bar 1", "bar 2", "bar 3", "bar 4"]);
     insta::assert_snapshot!("without_join", main_lines_only(&run.stdout));
     check_recorded(
         &program,
@@ -101,11 +95,7 @@ fn python_without_join_still_waits_for_its_threads() {
 fn an_unknown_argument_is_refused_with_usage() {
     let run = Program::binary(BIN).arg("--bogus").run();
     assert_eq!(run.code, Some(2));
-    assert!(
-        run.stderr.contains("usage: thread-join [--no-join]"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("usage: thread-join [--no-join]"), "{}", run.stderr);
     assert!(run.stdout.is_empty());
 }
 
@@ -113,9 +103,5 @@ fn an_unknown_argument_is_refused_with_usage() {
 fn a_malformed_step_is_refused() {
     let run = Program::binary(BIN).env("STEP_MS", "fast").run();
     assert_eq!(run.code, Some(1));
-    assert!(
-        run.stderr.contains("whole number of milliseconds"),
-        "{}",
-        run.stderr
-    );
+    assert!(run.stderr.contains("whole number of milliseconds"), "{}", run.stderr);
 }

@@ -36,12 +36,8 @@ fn main() -> Result<()> {
     let numbers = thread::spawn(move || print_numbers(step));
     let letters = thread::spawn(move || print_letters(step));
 
-    numbers
-        .join()
-        .map_err(|_| anyhow!("the numbers thread panicked"))?;
-    letters
-        .join()
-        .map_err(|_| anyhow!("the letters thread panicked"))?;
+    numbers.join().map_err(|_| anyhow!("the numbers thread panicked"))?;
+    letters.join().map_err(|_| anyhow!("the letters thread panicked"))?;
     Ok(())
 }
 // ANCHOR_END: main

@@ -1,23 +1,15 @@
 //! What thread-numbers-letters must print, and what its Python counterpart prints.
 
-use example_harness::{Program, assert_in_order, check_recorded, first_word, group_by_label};
+use example_harness::{
+    Program, assert_in_order, check_recorded, first_word, group_by_label,
+};
 
 const BIN: &str = env!("CARGO_BIN_EXE_thread-numbers-letters");
 
-const NUMBERS: [&str; 5] = [
-    "Number: 1",
-    "Number: 2",
-    "Number: 3",
-    "Number: 4",
-    "Number: 5",
-];
-const LETTERS: [&str; 5] = [
-    "Letter: a",
-    "Letter: b",
-    "Letter: c",
-    "Letter: d",
-    "Letter: e",
-];
+const NUMBERS: [&str; 5] =
+    ["Number: 1", "Number: 2", "Number: 3", "Number: 4", "Number: 5"];
+const LETTERS: [&str; 5] =
+    ["Letter: a", "Letter: b", "Letter: c", "Letter: d", "Letter: e"];
 
 fn by_thread(output: &str) -> String {
     group_by_label(output, &["Number:", "Letter:"], first_word)

@@ -65,9 +65,8 @@ fn via_arc_mutex(number: i64) -> Result<(i64, i64)> {
     square.join().map_err(|_| anyhow!("calc_square panicked"))?;
     quad.join().map_err(|_| anyhow!("calc_quad panicked"))?;
 
-    let (square, quad) = *results
-        .lock()
-        .map_err(|_| anyhow!("a thread panicked holding the lock"))?;
+    let (square, quad) =
+        *results.lock().map_err(|_| anyhow!("a thread panicked holding the lock"))?;
     Ok((square.expect("joined"), quad.expect("joined")))
 }
 // ANCHOR_END: mutex

@@ -8,12 +8,13 @@ const BIN: &str = env!("CARGO_BIN_EXE_thread-stop-flag");
 /// step before it notices is timing (main may be slow to act on the report),
 /// so extra steps are dropped and the step count is replaced by N.
 fn settled(output: &str) -> String {
-    let kept = without_lines(output, |line| {
-        step_number(line).is_some_and(|step| step > 3)
-    });
+    let kept =
+        without_lines(output, |line| step_number(line).is_some_and(|step| step > 3));
     kept.lines()
         .map(|line| match line.split_once(" after ") {
-            Some((head, tail)) if tail.ends_with("steps") || tail.ends_with("cleaning up") => {
+            Some((head, tail))
+                if tail.ends_with("steps") || tail.ends_with("cleaning up") =>
+            {
                 let rest = tail.split_once(' ').map_or("", |(_, rest)| rest);
                 format!("{head} after N {rest}\n")
             }
@@ -32,28 +33,18 @@ fn step_number(line: &str) -> Option<u32> {
 fn assert_stopped_cooperatively(section: &str, request: &str) {
     assert_in_order(
         section,
-        &[
-            "worker: step 1",
-            "worker: step 2",
-            "worker: step 3",
-            request,
-        ],
+        &["worker: step 1", "worker: step 2", "worker: step 3", request],
     );
     let steps: Vec<u32> = section.lines().filter_map(step_number).collect();
     let last = *steps.last().expect("the worker took steps");
-    assert_eq!(
-        steps,
-        (1..=last).collect::<Vec<_>>(),
-        "steps in order, none skipped"
-    );
-    assert!(
-        last >= 3,
-        "the worker stopped before it was asked:\n{section}"
-    );
+    assert_eq!(steps, (1..=last).collect::<Vec<_>>(), "steps in order, none skipped");
+    assert!(last >= 3, "the worker stopped before it was asked:\n{section}");
     let worker_done = section
         .lines()
         .find(|line| line.contains(&format!(" after {last} steps, cleaning up")))
-        .unwrap_or_else(|| panic!("the worker's last line names {last} steps:\n{section}"));
+        .unwrap_or_else(|| {
+            panic!("the worker's last line names {last} steps:\n{section}")
+        });
     assert_in_order(section, &[request, worker_done]);
 }
 
@@ -72,17 +63,9 @@ fn the_worker_stops_itself_when_asked() {
     assert_stopped_cooperatively(flag, "main: setting the stop flag");
     assert_stopped_cooperatively(channel, "main: sending the stop message");
     for section in [flag, channel] {
-        let last = section
-            .lines()
-            .filter_map(step_number)
-            .max()
-            .expect("steps");
+        let last = section.lines().filter_map(step_number).max().expect("steps");
         let main_done = format!("main: the worker stopped after {last} steps");
-        assert_eq!(
-            section.lines().last(),
-            Some(main_done.as_str()),
-            "{section}"
-        );
+        assert_eq!(section.lines().last(), Some(main_done.as_str()), "{section}");
     }
     insta::assert_snapshot!("settled", settled(&run.stdout));
     check_recorded(
@@ -100,14 +83,6 @@ fn python_worker_stops_on_its_event() {
     };
     let run = program.run_ok();
     assert_stopped_cooperatively(&run.stdout, "main: setting the stop event");
-    assert_eq!(
-        run.lines().last().copied(),
-        Some("main: the worker has stopped")
-    );
-    check_recorded(
-        &program,
-        "python/recorded/thread_stop_flag.txt",
-        settled,
-        &run,
-    );
+    assert_eq!(run.lines().last().copied(), Some("main: the worker has stopped"));
+    check_recorded(&program, "python/recorded/thread_stop_flag.txt", settled, &run);
 }

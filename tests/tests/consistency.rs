@@ -1,0 +1,321 @@
+//! Workspace-wide checks: every example is tested, in the book and in the
+//! README; the book includes only files and anchors that exist; and no output
+//! block in the book was pasted by hand.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use example_harness::workspace_root;
+
+/// Every example package: (name, directory).
+fn examples() -> Vec<(String, PathBuf)> {
+    let root = workspace_root();
+    let mut found = Vec::new();
+    for group in fs::read_dir(&root).unwrap().map(|entry| entry.unwrap().path()) {
+        let is_group = group
+            .file_name()
+            .is_some_and(|name| name.to_string_lossy().starts_with("examples-"));
+        if !is_group || !group.is_dir() {
+            continue;
+        }
+        for dir in fs::read_dir(&group).unwrap().map(|entry| entry.unwrap().path()) {
+            if dir.join("Cargo.toml").is_file() {
+                let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+                found.push((name, dir));
+            }
+        }
+    }
+    found.sort();
+    assert!(!found.is_empty(), "no example packages found under {}", root.display());
+    found
+}
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path)
+        .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()))
+}
+
+fn files_under(dir: &Path, extension: &str) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let Ok(entries) = fs::read_dir(dir) else {
+        return files;
+    };
+    for path in entries.map(|entry| entry.unwrap().path()) {
+        if path.is_dir() {
+            files.extend(files_under(&path, extension));
+        } else if path.extension().is_some_and(|ext| ext == extension) {
+            files.push(path);
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The chapters listed in SUMMARY.md, as paths under book/src.
+fn chapters() -> Vec<PathBuf> {
+    let src = workspace_root().join("book/src");
+    let summary = read(&src.join("SUMMARY.md"));
+    summary
+        .split("](")
+        .skip(1)
+        .filter_map(|rest| rest.split(')').next())
+        .filter(|target| !target.is_empty())
+        .map(|target| src.join(target))
+        .collect()
+}
+
+/// A fenced block of a chapter: its info string and its lines.
+struct Fence {
+    chapter: PathBuf,
+    info: String,
+    lines: Vec<String>,
+}
+
+fn fences(chapter: &Path) -> Vec<Fence> {
+    let mut found = Vec::new();
+    let mut open: Option<Fence> = None;
+    for line in read(chapter).lines() {
+        let fence = line.trim_start().starts_with("```");
+        match (&mut open, fence) {
+            (None, true) => {
+                open = Some(Fence {
+                    chapter: chapter.to_path_buf(),
+                    info: line.trim_start().trim_start_matches('`').trim().to_owned(),
+                    lines: Vec::new(),
+                });
+            }
+            (Some(_), true) => found.extend(open.take()),
+            (Some(block), false) => block.lines.push(line.to_owned()),
+            (None, false) => {}
+        }
+    }
+    assert!(open.is_none(), "{} has an unclosed code block", chapter.display());
+    found
+}
+
+/// Every `{{#include path[:anchor]}}` of a chapter, resolved against the chapter's directory.
+fn includes(chapter: &Path) -> Vec<(PathBuf, Option<String>)> {
+    let text = read(chapter);
+    text.split("{{#include ")
+        .skip(1)
+        .map(|rest| {
+            let target = rest.split("}}").next().unwrap().trim();
+            let (path, anchor) = match target.rsplit_once(':') {
+                Some((path, anchor)) if !anchor.chars().all(|c| c.is_ascii_digit()) => {
+                    (path, Some(anchor.to_owned()))
+                }
+                _ => (target, None),
+            };
+            (chapter.parent().unwrap().join(path), anchor)
+        })
+        .collect()
+}
+
+#[test]
+fn every_example_package_is_named_after_its_directory() {
+    for (name, dir) in examples() {
+        let manifest = read(&dir.join("Cargo.toml"));
+        assert!(
+            manifest.contains(&format!("name = \"{name}\"")),
+            "{} must be the package {name}, so that `cargo run -p {name}` works",
+            dir.display()
+        );
+        assert!(dir.join("src/main.rs").is_file(), "{name} has no src/main.rs");
+    }
+}
+
+#[test]
+fn every_example_has_a_test() {
+    for (name, dir) in examples() {
+        let tests = files_under(&dir.join("tests"), "rs");
+        assert!(
+            tests.iter().any(|test| read(test).contains("#[test]")),
+            "{name} has no test in {}/tests",
+            dir.display()
+        );
+    }
+}
+
+#[test]
+fn every_example_has_a_chapter_that_shows_its_code_and_output() {
+    let chapters = chapters();
+    for (name, dir) in examples() {
+        let dir = dir.canonicalize().unwrap();
+        let included_by = |chapter: &PathBuf| -> Vec<PathBuf> {
+            includes(chapter)
+                .into_iter()
+                .filter_map(|(path, _)| path.canonicalize().ok())
+                .collect()
+        };
+        let (chapter, included) = chapters
+            .iter()
+            .map(|chapter| (chapter, included_by(chapter)))
+            .find(|(_, included)| included.contains(&dir.join("src/main.rs")))
+            .unwrap_or_else(|| {
+                panic!("no chapter in SUMMARY.md includes {name}'s src/main.rs")
+            });
+        assert!(
+            read(chapter).contains(&format!("cargo run -p {name}")),
+            "{} does not tell the reader to `cargo run -p {name}`",
+            chapter.display()
+        );
+        assert!(
+            included.iter().any(|path| path.starts_with(dir.join("recorded"))),
+            "{} does not show a recorded output of {name}",
+            chapter.display()
+        );
+    }
+}
+
+#[test]
+fn every_chapter_in_the_summary_exists() {
+    for chapter in chapters() {
+        assert!(
+            chapter.is_file(),
+            "SUMMARY.md lists {}, which does not exist",
+            chapter.display()
+        );
+    }
+}
+
+#[test]
+fn every_include_points_at_an_existing_file_and_anchor() {
+    for chapter in chapters() {
+        for (path, anchor) in includes(&chapter) {
+            let text = fs::read_to_string(&path).unwrap_or_else(|_| {
+                panic!(
+                    "{} includes {}, which does not exist",
+                    chapter.display(),
+                    path.display()
+                )
+            });
+            if let Some(anchor) = anchor {
+                for marker in
+                    [format!("ANCHOR: {anchor}"), format!("ANCHOR_END: {anchor}")]
+                {
+                    assert!(
+                        text.contains(&marker),
+                        "{} includes anchor {anchor:?} of {}, which has no {marker:?}",
+                        chapter.display(),
+                        path.display()
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Output, code and compiler errors in the book come from files that tests
+/// check; only shell commands and configuration may be written in a chapter.
+#[test]
+fn no_chapter_pastes_output_or_code_by_hand() {
+    const WRITTEN_BY_HAND: [&str; 3] = ["sh", "toml", "mermaid"];
+    for chapter in chapters() {
+        for fence in fences(&chapter) {
+            let language = fence.info.split(',').next().unwrap_or("");
+            if WRITTEN_BY_HAND.contains(&language) {
+                continue;
+            }
+            let pasted: Vec<&String> = fence
+                .lines
+                .iter()
+                .filter(|line| {
+                    !line.trim().is_empty() && !line.trim().starts_with("{{#include ")
+                })
+                .collect();
+            assert!(
+                pasted.is_empty(),
+                "{}: a ```{} block holds text pasted by hand instead of an {{{{#include}}}} \
+                 of a checked file:\n{}",
+                fence.chapter.display(),
+                fence.info,
+                pasted.iter().map(|line| line.as_str()).collect::<Vec<_>>().join("\n")
+            );
+        }
+    }
+}
+
+/// An included output is only trustworthy if a test compares it with the program.
+#[test]
+fn every_recorded_output_is_checked_by_a_test() {
+    let root = workspace_root();
+    let mut checked_somewhere = String::new();
+    for (_, dir) in examples() {
+        for test in files_under(&dir.join("tests"), "rs") {
+            checked_somewhere.push_str(&read(&test));
+        }
+    }
+    let mut recorded = files_under(&root.join("python/recorded"), "txt");
+    for (_, dir) in examples() {
+        recorded.extend(files_under(&dir.join("recorded"), "txt"));
+    }
+    for file in recorded {
+        let relative = file.strip_prefix(&root).unwrap().to_string_lossy().into_owned();
+        assert!(
+            checked_somewhere.contains(&format!("\"{relative}\"")),
+            "{relative} is not checked by any example's test"
+        );
+    }
+}
+
+#[test]
+fn every_python_counterpart_is_run_by_a_test() {
+    let root = workspace_root();
+    let mut tests = String::new();
+    for (_, dir) in examples() {
+        for test in files_under(&dir.join("tests"), "rs") {
+            tests.push_str(&read(&test));
+        }
+    }
+    for script in files_under(&root.join("python"), "py") {
+        let name = script.file_name().unwrap().to_string_lossy().into_owned();
+        if name == "steps.py" {
+            continue; // the helpers every counterpart imports
+        }
+        assert!(
+            tests.contains(&format!("Program::python(\"{name}\")")),
+            "python/{name} is not run by any test"
+        );
+    }
+}
+
+#[test]
+fn the_readme_lists_every_example() {
+    let readme = read(&workspace_root().join("README.md"));
+    for (name, _) in examples() {
+        let row = readme
+            .lines()
+            .find(|line| line.starts_with(&format!("| `{name}` |")))
+            .unwrap_or_else(|| panic!("README.md's table has no row for {name}"));
+        assert!(
+            row.contains(&format!("`cargo run -p {name}`")),
+            "README row for {name}: {row}"
+        );
+        let link = row
+            .rsplit("](")
+            .next()
+            .and_then(|rest| rest.split(')').next())
+            .unwrap_or_else(|| panic!("README row for {name} links no chapter"));
+        assert!(
+            workspace_root().join(link).is_file(),
+            "README row for {name} links {link}, which does not exist"
+        );
+    }
+}
+
+/// CI must run exactly what the README tells a newcomer to run.
+#[test]
+fn ci_runs_the_readmes_test_command() {
+    let root = workspace_root();
+    let readme = read(&root.join("README.md"));
+    let ci = read(&root.join(".ci/run"));
+    let command = "cargo test --workspace";
+    assert!(
+        readme.lines().any(|line| line == command),
+        "README.md must show `{command}` on its own line"
+    );
+    assert!(
+        ci.lines().any(|line| line == command),
+        ".ci/run must run `{command}` as its own line"
+    );
+}
