@@ -1,8 +1,19 @@
 //! The process toolkit: the one library the examples share.
 //!
 //! Rust's standard library has threads but nothing like Python's
-//! `multiprocessing`. This crate grows into that missing piece (worker
-//! processes and a process pool). For now it holds the pace that every
-//! example's steps follow, so that the pace is read in exactly one place.
+//! `multiprocessing`. This crate is that missing piece, kept small enough to
+//! read in one sitting and to copy whole:
+//!
+//! - [`worker`]: start this same program again as a worker process in a named
+//!   role, exchange serde messages with it over ipc-channel, and get an error
+//!   (never a hang) when it crashes; no worker outlives its parent.
+//! - [`pace`]: the length of one step of an example, read from `STEP_MS` in
+//!   exactly one place, so tests can run the examples quickly.
+//!
+//! Linux only: workers rely on `prctl(PR_SET_PDEATHSIG)`.
 
 pub mod pace;
+pub mod worker;
+
+/// The ipc-channel crate the workers use, for examples that open channels of their own.
+pub use ipc_channel;

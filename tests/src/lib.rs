@@ -204,6 +204,35 @@ pub fn assert_in_order(output: &str, expected: &[&str]) {
     }
 }
 
+/// The guarantees of the first article's foo/bar program once both are joined,
+/// with threads or processes, in Rust or Python: each counts in order, "foo
+/// finish" after foo's last step, "bar finish" last. `extra` lines (say, PIDs)
+/// may come before the counting.
+pub fn assert_foo_bar_joined(output: &str, extra: usize) {
+    assert_in_order(output, &["foo 0", "foo 1", "foo 2", "foo finish"]);
+    assert_in_order(output, &["bar 0", "bar 1", "bar 2", "bar 3", "bar 4", "bar finish"]);
+    assert_in_order(output, &["foo finish", "bar finish"]);
+    assert_eq!(output.lines().count(), 10 + extra, "{output}");
+    assert_eq!(output.lines().last(), Some("bar finish"), "{output}");
+}
+
+/// The guarantees of the guide's numbers-and-letters program, with threads or
+/// processes: each sequence in order, and the two overlapping in time.
+///
+/// The overlap check needs a step of about 300 ms: the second worker would
+/// have to start more than a second late for its first line to miss the first
+/// worker's last, and a worker started at once is never held back that long.
+/// Running the two one after the other fails it every time.
+pub fn assert_numbers_letters_interleaved(output: &str) {
+    let numbers = ["Number: 1", "Number: 2", "Number: 3", "Number: 4", "Number: 5"];
+    let letters = ["Letter: a", "Letter: b", "Letter: c", "Letter: d", "Letter: e"];
+    assert_in_order(output, &numbers);
+    assert_in_order(output, &letters);
+    assert_eq!(output.lines().count(), 10, "{output}");
+    assert_in_order(output, &["Letter: a", "Number: 5"]);
+    assert_in_order(output, &["Number: 1", "Letter: e"]);
+}
+
 /// Asserts that no line of `output` is any of `forbidden`.
 pub fn assert_absent(output: &str, forbidden: &[&str]) {
     for line in output.lines() {
@@ -242,6 +271,35 @@ pub fn first_word(line: &str) -> &str {
 /// Drops the lines for which `drop` is true: lines that may or may not be printed.
 pub fn without_lines(output: &str, drop: impl Fn(&str) -> bool) -> String {
     join_lines(output.lines().filter(|line| !drop(line)))
+}
+
+/// Replaces every process ID ("pid 1234") by "pid [PID]": PIDs differ on every run.
+pub fn redact_pids(output: &str) -> String {
+    let mut redacted = String::with_capacity(output.len());
+    let mut last = 0;
+    for (start, end) in pid_spans(output) {
+        redacted.push_str(&output[last..start]);
+        redacted.push_str("[PID]");
+        last = end;
+    }
+    redacted.push_str(&output[last..]);
+    redacted
+}
+
+/// The process IDs a run printed ("pid 1234"), in order.
+pub fn pids(output: &str) -> Vec<u32> {
+    pid_spans(output).map(|(start, end)| output[start..end].parse().unwrap()).collect()
+}
+
+/// Where the digits after each whole word "pid " are.
+fn pid_spans(output: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    output.match_indices("pid ").filter_map(|(at, word)| {
+        let whole_word = !output[..at].ends_with(|c: char| c.is_alphanumeric());
+        let start = at + word.len();
+        let digits = output[start..].len()
+            - output[start..].trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        (whole_word && digits > 0).then_some((start, start + digits))
+    })
 }
 
 fn join_lines<'a>(lines: impl Iterator<Item = &'a str>) -> String {
@@ -316,6 +374,16 @@ mod tests {
     fn unlabelled_lines_come_last_in_their_order() {
         let grouped = group_by_label("x\nbar 0\ny\nfoo 0\n", &["foo", "bar"], first_word);
         assert_eq!(grouped, "foo 0\nbar 0\nx\ny\n");
+    }
+
+    #[test]
+    fn redacts_and_reads_pids() {
+        let text = "main process: pid 41\nfoo runs in pid 42, bar in pid 43\nrapid 7\n";
+        assert_eq!(
+            redact_pids(text),
+            "main process: pid [PID]\nfoo runs in pid [PID], bar in pid [PID]\nrapid 7\n"
+        );
+        assert_eq!(pids(text), [41, 42, 43]);
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! What thread-join must print, and what its Python counterpart prints.
 
 use example_harness::{
-    Program, assert_absent, assert_in_order, check_recorded, first_word, group_by_label,
-    without_lines,
+    Program, assert_absent, assert_foo_bar_joined, assert_in_order, check_recorded,
+    first_word, group_by_label, without_lines,
 };
 
 const BIN: &str = env!("CARGO_BIN_EXE_thread-join");
@@ -20,20 +20,11 @@ fn main_lines_only(output: &str) -> String {
     })
 }
 
-/// What joining guarantees, in Rust and in Python alike.
-fn assert_joined(output: &str) {
-    assert_in_order(output, &["foo 0", "foo 1", "foo 2", "foo finish"]);
-    assert_in_order(output, &["bar 0", "bar 1", "bar 2", "bar 3", "bar 4", "bar finish"]);
-    assert_in_order(output, &["foo finish", "bar finish"]);
-    assert_eq!(output.lines().count(), 10, "{output}");
-    assert_eq!(output.lines().last(), Some("bar finish"), "{output}");
-}
-
 #[test]
 fn joined_threads_finish_before_their_finish_line() {
     let program = Program::binary(BIN);
     let run = program.run_ok();
-    assert_joined(&run.stdout);
+    assert_foo_bar_joined(&run.stdout, 0);
     insta::assert_snapshot!("with_join", by_thread(&run.stdout));
     check_recorded(
         &program,
@@ -66,7 +57,7 @@ fn python_joined_version_prints_the_same() {
         return;
     };
     let run = program.run_ok();
-    assert_joined(&run.stdout);
+    assert_foo_bar_joined(&run.stdout, 0);
     check_recorded(&program, "python/recorded/thread_join.txt", by_thread, &run);
 }
 
