@@ -7,12 +7,15 @@
 //! - [`worker`]: start this same program again as a worker process in a named
 //!   role, exchange serde messages with it over ipc-channel, and get an error
 //!   (never a hang) when it crashes; no worker outlives its parent.
+//! - [`pool`]: a thread pool and a process pool behind one `Executor` interface
+//!   (`submit`, `map`, `as_completed`), switched by changing one line.
 //! - [`pace`]: the length of one step of an example, read from `STEP_MS` in
 //!   exactly one place, so tests can run the examples quickly.
 //!
 //! Linux only: workers rely on `prctl(PR_SET_PDEATHSIG)`.
 
 pub mod pace;
+pub mod pool;
 pub mod worker;
 
 /// The ipc-channel crate the workers use, for examples that open channels of their own.
