@@ -9,11 +9,13 @@
 //!   (never a hang) when it crashes; no worker outlives its parent.
 //! - [`pool`]: a thread pool and a process pool behind one `Executor` interface
 //!   (`submit`, `map`, `as_completed`), switched by changing one line.
+//! - [`forked`]: waiting for a child made with `fork`, with the same error words.
 //! - [`pace`]: the length of one step of an example, read from `STEP_MS` in
 //!   exactly one place, so tests can run the examples quickly.
 //!
 //! Linux only: workers rely on `prctl(PR_SET_PDEATHSIG)`.
 
+pub mod forked;
 pub mod pace;
 pub mod pool;
 pub mod worker;

@@ -8,6 +8,7 @@
 use std::time::Duration;
 
 use anyhow::{Result, bail};
+use nix::sys::signal::{SigHandler, Signal, signal};
 use process_toolkit::worker::{self, Worker};
 
 fn run_worker(role: &str) -> Result<()> {
@@ -36,6 +37,10 @@ fn main() -> Result<()> {
     if let Some(role) = worker::role() {
         return run_worker(&role);
     }
+    // Play a program started from a terminal, where Ctrl-C interrupts: a shell
+    // starts background jobs with SIGINT ignored, and children inherit that.
+    // SAFETY: no thread exists yet, and the default action runs no handler code.
+    unsafe { signal(Signal::SIGINT, SigHandler::SigDfl) }?;
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [mode, role] = args.as_slice() else {
         bail!("usage: worker-probe <wait|panic-after-start|return-without-join> <role>");

@@ -1,0 +1,88 @@
+//! How do you run one function over a list on a fixed number of threads, and
+//! get the results back in the order of the list?
+//!
+//! Python's answer is `ThreadPoolExecutor(max_workers=8).map(square, data)`.
+//! The direct translation uses the `threadpool` crate: 8 threads, one job
+//! queued per item, and one channel per job to bring its result back. Run it
+//! with `--rayon` for the idiomatic Rust version: a parallel iterator.
+//!
+//! Watch for: both versions print the same two lines on every run, the ten
+//! squares in input order, then `Finish`. Each job sleeps one step and 8 run at
+//! once, so the ten jobs take two steps; they finish in no particular order,
+//! yet the list is always in input order.
+
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use anyhow::{Result, anyhow};
+use process_toolkit::pace;
+use rayon::prelude::*;
+use threadpool::ThreadPool;
+
+/// `max_workers=8`, as in the article.
+const WORKERS: usize = 8;
+
+const USAGE: &str = "usage: pool-thread-map [--rayon]";
+
+// ANCHOR: square
+/// One job: a step of pretend work (the article's `time.sleep(1)`), then the answer.
+fn square(a: u64, step: Duration) -> u64 {
+    thread::sleep(step);
+    a * a
+}
+// ANCHOR_END: square
+
+// ANCHOR: threadpool
+/// `executor.map(square, 1..=10)` by hand: queue every job, then wait for the
+/// results one by one, in input order.
+fn map_on_threadpool(step: Duration) -> Result<Vec<u64>> {
+    let pool = ThreadPool::new(WORKERS);
+    // One channel per job plays the part of the Future that Python's map keeps
+    // for each item: the job sends its one result into it.
+    let receivers: Vec<mpsc::Receiver<u64>> = (1..=10)
+        .map(|a| {
+            let (sender, receiver) = mpsc::channel();
+            // execute() only queues the job; one of the 8 threads runs it when free.
+            pool.execute(move || {
+                let _ = sender.send(square(a, step)); // fails only if nobody waits any more
+            });
+            receiver
+        })
+        .collect();
+    // Receiving in input order is what keeps the order: a result that is ready
+    // early waits in its channel until its turn comes.
+    receivers
+        .into_iter()
+        .map(|receiver| receiver.recv().map_err(|_| anyhow!("a square job panicked")))
+        .collect()
+}
+// ANCHOR_END: threadpool
+
+// ANCHOR: rayon
+/// The same with rayon: a parallel iterator, on a pool of 8 threads.
+fn map_with_rayon(step: Duration) -> Result<Vec<u64>> {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(WORKERS).build()?;
+    // collect() puts each result at its item's position, whichever thread ran it.
+    Ok(pool.install(|| (1..=10).into_par_iter().map(|a| square(a, step)).collect()))
+}
+// ANCHOR_END: rayon
+
+// ANCHOR: main
+fn main() -> Result<()> {
+    let step = pace::step()?;
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let squares = match args.as_slice() {
+        [] => map_on_threadpool(step)?,
+        [flag] if flag == "--rayon" => map_with_rayon(step)?,
+        _ => {
+            eprintln!("pool-thread-map: unexpected arguments {args:?}\n{USAGE}");
+            std::process::exit(2);
+        }
+    };
+    println!("{squares:?}"); // a Vec prints like a Python list
+    assert_eq!(squares, [1, 4, 9, 16, 25, 36, 49, 64, 81, 100]);
+    println!("Finish");
+    Ok(())
+}
+// ANCHOR_END: main
