@@ -2,7 +2,7 @@
 //!
 //! Part 1 (what a child inherits) is the same on every run and is checked
 //! line by line. Part 2 (what starting costs) is measured: the tests check its
-//! shape (every row, every figure a positive number) and never its values.
+//! shape (every row, every figure a number) and never its values.
 
 use example_harness::{Program, check_recorded};
 
@@ -74,7 +74,7 @@ fn without_figures(output: &str) -> String {
     lines.map(|line| line + "\n").collect()
 }
 
-/// Part 1 exactly, then Part 2's header, machine and rows, each figure a positive number.
+/// Part 1 exactly, then Part 2's header, machine and rows, each figure a number.
 fn assert_shape(output: &str, inheritance: &[&str], runs: u32, rows: &[&str]) {
     let lines: Vec<&str> = output.lines().collect();
     assert_eq!(lines.len(), inheritance.len() + 2 + rows.len(), "{output}");
@@ -90,7 +90,9 @@ fn assert_shape(output: &str, inheritance: &[&str], runs: u32, rows: &[&str]) {
         let (label, micros, ratio) = cost_row(line)
             .unwrap_or_else(|| panic!("not a cost row: {line:?}\n{output}"));
         assert_eq!(label, *expected, "{output}");
-        assert!(micros > 0.0 && ratio > 0.0, "a figure is not positive: {line:?}");
+        // Only the shape is certain: on a busy machine any figure, a ratio
+        // especially, can round to 0.
+        assert!(micros >= 0.0 && ratio >= 0.0, "a figure is negative: {line:?}");
     }
 }
 
