@@ -19,6 +19,8 @@ use std::time::Duration;
 
 use process_toolkit::pace::STEP_MS;
 
+pub mod bench;
+
 /// The step used in tests: long enough to be seen in a trace, short enough for
 /// the whole suite to run in seconds.
 pub const TEST_STEP_MS: u64 = 20;

@@ -247,7 +247,10 @@ fn every_recorded_output_is_checked_by_a_test() {
     }
     let mut recorded = files_under(&root.join("python/recorded"), "txt");
     for (_, dir) in examples() {
-        recorded.extend(files_under(&dir.join("recorded"), "txt"));
+        // Benchmarks record a table (.md) and their raw figures (.json) too.
+        for extension in ["txt", "md", "json"] {
+            recorded.extend(files_under(&dir.join("recorded"), extension));
+        }
     }
     for file in recorded {
         let relative = file.strip_prefix(&root).unwrap().to_string_lossy().into_owned();
@@ -269,8 +272,8 @@ fn every_python_counterpart_is_run_by_a_test() {
     }
     for script in files_under(&root.join("python"), "py") {
         let name = script.file_name().unwrap().to_string_lossy().into_owned();
-        if name == "steps.py" {
-            continue; // the helpers every counterpart imports
+        if name == "steps.py" || name == "benchkit.py" {
+            continue; // helpers that the counterparts and the benchmarks import
         }
         assert!(
             tests.contains(&format!("Program::python(\"{name}\")")),

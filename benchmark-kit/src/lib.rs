@@ -1,0 +1,358 @@
+//! What the four benchmark programs share, so that each of them shows only
+//! what it measures.
+//!
+//! A benchmark fills a [`Report`]: rows (worker counts, or ways of running a
+//! job), and columns (Rust threads, Rust processes, Python threads...), each
+//! cell holding the time of every run. From the report come the Markdown table
+//! printed on stdout, the raw figures written with `--json`, and the chart
+//! written with `--svg`. The same report can be read back from its JSON and
+//! drawn again (`--from-json`), which is how the tests check that the book's
+//! tables and charts are what the programs make of the recorded figures.
+//!
+//! The Python benchmarks in `python/` write the same JSON, so `--with-python`
+//! runs one and adds its columns to the report: both languages measured in
+//! one run, on one machine.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail, ensure};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::{Deserialize, Serialize};
+
+mod chart;
+mod machine;
+
+pub use chart::Chart;
+pub use machine::Machine;
+
+/// The options every benchmark has, flattened into its own `clap` parser.
+#[derive(clap::Args, Debug, Clone)]
+pub struct CommonOptions {
+    /// How many times each cell is measured; the table shows the median.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub runs: u32,
+    /// Also run the Python version of this benchmark and show its columns.
+    #[arg(long)]
+    pub with_python: bool,
+    /// Write the raw figures (every run of every cell) to this JSON file.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Draw the chart to this SVG file.
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
+    /// Measure nothing: read the figures from a JSON file written by `--json`
+    /// and print the table (and draw the chart) again.
+    #[arg(long, value_name = "FILE")]
+    pub from_json: Option<PathBuf>,
+}
+
+/// One column of the table: a way of running the work, timed in every row.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Column {
+    pub name: String,
+    /// `runs[row]` holds every measured value of that row, in the report's unit.
+    pub runs: Vec<Vec<f64>>,
+}
+
+impl Column {
+    pub fn median(&self, row: usize) -> Option<f64> {
+        median(self.runs.get(row)?)
+    }
+}
+
+/// Everything one run of a benchmark measured, and what it needs to be shown.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Report {
+    /// The program that made it, e.g. `bench-cpu-bound`.
+    pub benchmark: String,
+    pub title: String,
+    /// What the rows are, e.g. `workers`.
+    pub rows_label: String,
+    pub rows: Vec<String>,
+    /// The unit of every measured value, e.g. `s` or `µs per job`.
+    pub unit: String,
+    /// Show, beside each median, how many times faster it is than the first row's.
+    pub speedup: bool,
+    pub columns: Vec<Column>,
+    /// A reference column that is computed, not measured (the ideal line):
+    /// a speedup when `speedup` is set, a value in `unit` otherwise.
+    pub ideal: Option<Column>,
+    /// The sizes and settings the run used, as (name, value), shown under the table.
+    pub settings: Vec<(String, String)>,
+    pub machine: Machine,
+}
+
+/// The median of some measurements; `None` for none.
+pub fn median(values: &[f64]) -> Option<f64> {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let middle = sorted.len() / 2;
+    match sorted.len() {
+        0 => None,
+        len if !len.is_multiple_of(2) => Some(sorted[middle]),
+        _ => Some((sorted[middle - 1] + sorted[middle]) / 2.0),
+    }
+}
+
+/// Runs `work` once and returns its result and how long it took, in seconds.
+pub fn timed<T>(work: impl FnOnce() -> Result<T>) -> Result<(T, f64)> {
+    let start = Instant::now();
+    let result = work()?;
+    Ok((result, start.elapsed().as_secs_f64()))
+}
+
+impl Report {
+    pub fn new(benchmark: &str, title: &str, rows_label: &str, unit: &str) -> Self {
+        Report {
+            benchmark: benchmark.to_owned(),
+            title: title.to_owned(),
+            rows_label: rows_label.to_owned(),
+            rows: Vec::new(),
+            unit: unit.to_owned(),
+            speedup: false,
+            columns: Vec::new(),
+            ideal: None,
+            settings: Vec::new(),
+            machine: Machine::detect(),
+        }
+    }
+
+    pub fn setting(&mut self, name: &str, value: impl ToString) {
+        self.settings.push((name.to_owned(), value.to_string()));
+    }
+
+    /// How many runs each cell had (the fewest, if columns differ).
+    pub fn runs(&self) -> usize {
+        let runs = self.columns.iter().flat_map(|column| column.runs.iter());
+        runs.map(Vec::len).min().unwrap_or(0)
+    }
+
+    /// Adds columns measured elsewhere (the Python benchmark), for the same rows.
+    pub fn merge(&mut self, other: Report) -> Result<()> {
+        ensure!(
+            other.rows == self.rows && other.unit == self.unit,
+            "{} measured rows {:?} in {}, but this run has rows {:?} in {}",
+            other.benchmark,
+            other.rows,
+            other.unit,
+            self.rows,
+            self.unit
+        );
+        self.columns.extend(other.columns);
+        self.settings.extend(other.settings);
+        if let Some(python) = other.machine.python {
+            self.machine.python = Some(python);
+        }
+        Ok(())
+    }
+
+    pub fn read_json(path: &Path) -> Result<Self> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        serde_json::from_str(&text)
+            .with_context(|| format!("{} is not a benchmark report", path.display()))
+    }
+
+    pub fn write_json(&self, path: &Path) -> Result<()> {
+        let text = serde_json::to_string_pretty(self)? + "\n";
+        std::fs::write(path, text)
+            .with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    /// The Markdown table with the medians, then what the run was.
+    pub fn to_markdown(&self) -> String {
+        let mut header = vec![self.rows_label.clone()];
+        header.extend(self.columns.iter().map(|column| column.name.clone()));
+        header.extend(self.ideal.iter().map(|ideal| ideal.name.clone()));
+        let mut table = format!("| {} |\n", header.join(" | "));
+        table += &format!("|{}\n", "---:|".repeat(header.len()));
+        for (row, label) in self.rows.iter().enumerate() {
+            let mut cells = vec![label.clone()];
+            for column in &self.columns {
+                cells.push(self.cell(column, row));
+            }
+            if let Some(value) = self.ideal.as_ref().and_then(|ideal| ideal.median(row)) {
+                // With speedups shown, the ideal is a speedup too; otherwise a time.
+                cells.push(match self.speedup {
+                    true => format!("{value:.2}x"),
+                    false => format!("{} {}", figure(value), self.unit),
+                });
+            }
+            table += &format!("| {} |\n", cells.join(" | "));
+        }
+        table += &format!("\n{}\n", self.caption());
+        table
+    }
+
+    fn cell(&self, column: &Column, row: usize) -> String {
+        let Some(value) = column.median(row) else { return "-".to_owned() };
+        let mut cell = format!("{} {}", figure(value), self.unit);
+        if let (true, Some(first)) = (self.speedup, column.median(0)) {
+            cell += &format!(" ({:.2}x)", first / value);
+        }
+        cell
+    }
+
+    /// "1 run" or "3 runs".
+    pub fn runs_text(&self) -> String {
+        match self.runs() {
+            1 => "1 run".to_owned(),
+            runs => format!("{runs} runs"),
+        }
+    }
+
+    /// The lines under the table: how the figures were made.
+    pub fn caption(&self) -> String {
+        let runs = self.runs_text();
+        let mut lines = vec![format!(
+            "Each figure is the median of {runs}{}.",
+            if self.speedup {
+                format!(
+                    "; in brackets, the speedup over 1 {}",
+                    singular(&self.rows_label)
+                )
+            } else {
+                String::new()
+            }
+        )];
+        if !self.settings.is_empty() {
+            let settings: Vec<String> = self
+                .settings
+                .iter()
+                .map(|(name, value)| format!("{name}: {value}"))
+                .collect();
+            lines.push(format!("Settings: {}.", settings.join("; ")));
+        }
+        lines.push(format!("Machine: {}.", self.machine));
+        lines.join("\n") + "\n"
+    }
+}
+
+/// A count with thousands separated, as a reader scans it: 10,000,000.
+pub fn thousands(count: u64) -> String {
+    let digits = count.to_string();
+    let mut grouped = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
+}
+
+fn singular(label: &str) -> &str {
+    label.strip_suffix('s').unwrap_or(label)
+}
+
+/// Three significant digits, without an exponent: 12.3, 1.23, 0.123, 0.0123.
+pub fn figure(value: f64) -> String {
+    let digits = if value >= 100.0 {
+        0
+    } else {
+        // The number of decimals that leaves three significant digits.
+        (2 - value.abs().max(1e-9).log10().floor() as i32).clamp(0, 9) as usize
+    };
+    format!("{value:.digits$}")
+}
+
+/// A progress bar on stderr (hidden when stderr is not a terminal, as in tests).
+pub fn progress(measurements: u64) -> ProgressBar {
+    let bar = ProgressBar::new(measurements);
+    bar.set_style(
+        ProgressStyle::with_template("{elapsed:>4} [{bar:30}] {pos}/{len} {msg}")
+            .expect("a valid progress template")
+            .progress_chars("=> "),
+    );
+    bar
+}
+
+/// Prints the report, and writes its JSON and chart if asked to.
+pub fn publish(report: &Report, options: &CommonOptions, chart: &Chart) -> Result<()> {
+    print!("{}", report.to_markdown());
+    if let Some(path) = &options.json {
+        report.write_json(path)?;
+    }
+    if let Some(path) = &options.svg {
+        chart.draw(report, path)?;
+    }
+    Ok(())
+}
+
+/// Runs a Python benchmark from `python/` and returns its report. `args` are
+/// its own options; it is told where to write its JSON.
+pub fn run_python(script: &Path, args: &[String], bar: &ProgressBar) -> Result<Report> {
+    let json = std::env::temp_dir().join(format!(
+        "{}-{}.json",
+        script.file_stem().unwrap_or_default().to_string_lossy(),
+        std::process::id()
+    ));
+    bar.set_message(format!("python3 {}", script.display()));
+    let output = std::process::Command::new("python3")
+        .arg(script)
+        .args(args)
+        .arg("--json")
+        .arg(&json)
+        .output()
+        .context("cannot run python3 (is it installed?) for --with-python")?;
+    if !output.status.success() {
+        bail!(
+            "python3 {} failed ({}):\n{}",
+            script.display(),
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let report = Report::read_json(&json);
+    let _ = std::fs::remove_file(&json);
+    report
+}
+
+/// The Python benchmarks' directory, found from this crate's place in the workspace.
+pub fn python_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../python")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_of_odd_and_even_counts() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), Some(2.5));
+        assert_eq!(median(&[]), None);
+    }
+
+    #[test]
+    fn figures_keep_three_significant_digits() {
+        assert_eq!(figure(123.4), "123");
+        assert_eq!(figure(12.34), "12.3");
+        assert_eq!(figure(1.234), "1.23");
+        assert_eq!(figure(0.01234), "0.0123");
+    }
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(thousands(7), "7");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(500_000_000), "500,000,000");
+    }
+
+    #[test]
+    fn the_table_shows_medians_and_speedups() {
+        let mut report = Report::new("bench-test", "a test", "workers", "s");
+        report.rows = vec!["1".into(), "2".into()];
+        report.speedup = true;
+        report.columns.push(Column {
+            name: "threads".into(),
+            runs: vec![vec![2.0, 9.0, 2.2], vec![1.0, 1.1, 0.9]],
+        });
+        let table = report.to_markdown();
+        assert!(table.starts_with("| workers | threads |\n|---:|---:|\n"), "{table}");
+        assert!(table.contains("| 1 | 2.20 s (1.00x) |"), "{table}");
+        assert!(table.contains("| 2 | 1.00 s (2.20x) |"), "{table}");
+        assert!(table.contains("median of 3 runs"), "{table}");
+    }
+}

@@ -1,0 +1,62 @@
+"""What the Python benchmarks share: options, timing, and the JSON report
+that the Rust benchmarks read with --with-python (benchmark-kit's format)."""
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+
+
+def parser(description):
+    """The options every Python benchmark has."""
+    options = argparse.ArgumentParser(description=description)
+    options.add_argument("--workers", default="1,2,4,8,16",
+                         type=lambda text: [int(w) for w in text.split(",")],
+                         help="worker counts, comma-separated (the rows)")
+    options.add_argument("--runs", type=int, default=3,
+                         help="runs per cell; the table shows the median")
+    options.add_argument("--json", help="write the raw figures to this file")
+    return options
+
+
+def seconds(work):
+    """Runs work() once and returns how long it took, in seconds."""
+    start = time.perf_counter()
+    work()
+    return time.perf_counter() - start
+
+
+def report(benchmark, title, rows_label, rows, unit, columns, settings):
+    """A report in benchmark-kit's JSON form; columns is {name: [[runs] per row]}."""
+    return {
+        "benchmark": benchmark,
+        "title": title,
+        "rows_label": rows_label,
+        "rows": [str(row) for row in rows],
+        "unit": unit,
+        "speedup": False,
+        "columns": [{"name": name, "runs": runs} for name, runs in columns.items()],
+        "ideal": None,
+        "settings": [[name, str(value)] for name, value in settings],
+        "machine": {
+            "cores": len(os.sched_getaffinity(0)),
+            "cpu": platform.processor() or platform.machine(),
+            "build": "release",
+            "python": f"Python {platform.python_version()}",
+        },
+    }
+
+
+def publish(result, json_path):
+    """Prints a plain table of medians, and writes the JSON if asked to."""
+    print(" | ".join([result["rows_label"]] + [c["name"] for c in result["columns"]]))
+    for index, row in enumerate(result["rows"]):
+        medians = [statistics.median(c["runs"][index]) for c in result["columns"]]
+        print(" | ".join([row] + [f"{m:.3g} {result['unit']}" for m in medians]))
+    if json_path:
+        with open(json_path, "w") as file:
+            json.dump(result, file, indent=2)
+    sys.stdout.flush()

@@ -1,0 +1,131 @@
+//! Checks for the benchmark programs, whose figures differ on every run: a
+//! test asserts the shape of what they print and write (every column, every
+//! row, positive speedups, a well-formed chart), never a time; and the book's
+//! tables and charts must be exactly what the program makes of the recorded
+//! figures (`--from-json`).
+
+use std::path::{Path, PathBuf};
+
+use crate::{Program, workspace_root};
+
+/// The command that records the benchmarks again, named in failure messages.
+pub const RECORD_BENCHMARKS: &str = "scripts/record-benchmarks";
+
+/// A Markdown table as printed by a benchmark: its header and its rows of cells.
+#[derive(Debug)]
+pub struct Table {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    /// The first Markdown table in `output`.
+    pub fn parse(output: &str) -> Table {
+        let mut lines = output.lines().skip_while(|line| !line.starts_with('|'));
+        let cells = |line: &str| -> Vec<String> {
+            let inner = line.trim().trim_start_matches('|').trim_end_matches('|');
+            inner.split('|').map(|cell| cell.trim().to_owned()).collect()
+        };
+        let header =
+            cells(lines.next().unwrap_or_else(|| panic!("no table in:\n{output}")));
+        let rule = lines.next().expect("a rule under the header");
+        assert!(
+            rule.starts_with("|-") || rule.starts_with("|:") || rule.starts_with("|--")
+        );
+        let rows: Vec<Vec<String>> =
+            lines.take_while(|line| line.starts_with('|')).map(cells).collect();
+        for row in &rows {
+            assert_eq!(row.len(), header.len(), "row {row:?} under {header:?}");
+        }
+        Table { header, rows }
+    }
+
+    /// The cells of the column named `name`.
+    pub fn column(&self, name: &str) -> Vec<&str> {
+        let index = self
+            .header
+            .iter()
+            .position(|column| column == name)
+            .unwrap_or_else(|| panic!("no column {name:?} in {:?}", self.header));
+        self.rows.iter().map(|row| row[index].as_str()).collect()
+    }
+}
+
+/// The number at the start of a cell ("0.123 s (1.95x)" gives 0.123).
+pub fn value(cell: &str) -> f64 {
+    let number = cell.split_whitespace().next().unwrap_or("");
+    number
+        .trim_end_matches('x')
+        .parse()
+        .unwrap_or_else(|_| panic!("no number in {cell:?}"))
+}
+
+/// The speedup in brackets at the end of a cell ("0.123 s (1.95x)" gives 1.95).
+pub fn speedup(cell: &str) -> f64 {
+    let bracket = cell.rsplit_once('(').map(|(_, rest)| rest.trim_end_matches(')'));
+    let figure = bracket.and_then(|speedup| speedup.strip_suffix('x'));
+    figure
+        .and_then(|f| f.parse().ok())
+        .unwrap_or_else(|| panic!("no speedup in {cell:?}"))
+}
+
+/// A path for a file that a test writes, unique to this test process.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("example-harness-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+/// Asserts that `path` holds a well-formed SVG document that mentions each of `texts`.
+pub fn assert_valid_svg(path: &Path, texts: &[&str]) {
+    let svg = std::fs::read_to_string(path)
+        .unwrap_or_else(|err| panic!("no chart at {}: {err}", path.display()));
+    let document = roxmltree::Document::parse(&svg)
+        .unwrap_or_else(|err| panic!("{} is not well-formed XML: {err}", path.display()));
+    assert_eq!(document.root_element().tag_name().name(), "svg", "{}", path.display());
+    let shown: Vec<&str> =
+        document.descendants().filter_map(|node| node.text()).collect();
+    for text in texts {
+        assert!(
+            shown.iter().any(|shown| shown.contains(text)),
+            "the chart {} never shows {text:?}",
+            path.display()
+        );
+    }
+}
+
+/// Checks the book's table and chart of a benchmark: the program, given the
+/// recorded figures (`json`), must print exactly the recorded `table` and
+/// draw exactly the book's `svg` (all three paths relative to the workspace root).
+pub fn check_recorded_benchmark(program: &Program, json: &str, table: &str, svg: &str) {
+    let root = workspace_root();
+    let drawn = scratch(&format!("{}.svg", program.label.replace('/', "-")));
+    let json_path = root.join(json).to_string_lossy().into_owned();
+    let run = program
+        .clone()
+        .arg("--from-json")
+        .arg(&json_path)
+        .arg("--svg")
+        .arg(&drawn.to_string_lossy())
+        .run_ok();
+    let read = |path: &Path| {
+        std::fs::read_to_string(path)
+            .unwrap_or_else(|err| panic!("cannot read {}: {err}", path.display()))
+    };
+    assert!(
+        read(&root.join(table)) == run.stdout,
+        "{table} is not what {} prints from {json} now; record again with \
+         {RECORD_BENCHMARKS}\n--- recorded\n{}--- now\n{}",
+        program.label,
+        read(&root.join(table)),
+        run.stdout
+    );
+    assert!(
+        read(&root.join(svg)) == read(&drawn),
+        "{svg} is not the chart {} draws from {json} now; record again with \
+         {RECORD_BENCHMARKS}",
+        program.label
+    );
+    assert_valid_svg(&root.join(svg), &[]);
+}
