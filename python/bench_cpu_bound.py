@@ -7,6 +7,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 import benchkit
 
 
+# ANCHOR: work
 def sum_range(bounds):
     start, end = bounds
     total = 0
@@ -23,6 +24,7 @@ def run(executor_class, n, workers):
     with executor_class(max_workers=workers) as executor:
         total = sum(executor.map(sum_range, split(n, workers)))
     assert total == n * (n - 1) // 2, total
+# ANCHOR_END: work
 
 
 def main():
