@@ -243,16 +243,26 @@ fn no_chapter_pastes_output_or_code_by_hand() {
     }
 }
 
+/// The text of every test that may run a program: each example's tests, and
+/// the workspace's own tests in `tests/tests/*.rs` (such as the chapter on the
+/// articles' mistakes, which has Python programs but no example package).
+fn all_tests_text() -> String {
+    let workspace_tests = workspace_root().join("tests/tests");
+    let mut files: Vec<PathBuf> = files_under(&workspace_tests, "rs")
+        .into_iter()
+        .filter(|file| file.parent() == Some(workspace_tests.as_path()))
+        .collect();
+    for (_, dir) in examples() {
+        files.extend(files_under(&dir.join("tests"), "rs"));
+    }
+    files.iter().map(|file| read(file)).collect()
+}
+
 /// An included output is only trustworthy if a test compares it with the program.
 #[test]
 fn every_recorded_output_is_checked_by_a_test() {
     let root = workspace_root();
-    let mut checked_somewhere = String::new();
-    for (_, dir) in examples() {
-        for test in files_under(&dir.join("tests"), "rs") {
-            checked_somewhere.push_str(&read(&test));
-        }
-    }
+    let checked_somewhere = all_tests_text();
     let mut recorded = files_under(&root.join("python/recorded"), "txt");
     for (_, dir) in examples() {
         // Benchmarks record a table (.md) and their raw figures (.json) too.
@@ -272,12 +282,7 @@ fn every_recorded_output_is_checked_by_a_test() {
 #[test]
 fn every_python_counterpart_is_run_by_a_test() {
     let root = workspace_root();
-    let mut tests = String::new();
-    for (_, dir) in examples() {
-        for test in files_under(&dir.join("tests"), "rs") {
-            tests.push_str(&read(&test));
-        }
-    }
+    let tests = all_tests_text();
     for script in files_under(&root.join("python"), "py") {
         let name = script.file_name().unwrap().to_string_lossy().into_owned();
         if name == "steps.py" || name == "benchkit.py" {
