@@ -42,20 +42,7 @@ impl Server {
         let stop = Arc::new(AtomicBool::new(false));
         let accepting = thread::spawn({
             let stop = Arc::clone(&stop);
-            move || {
-                // The scope waits for every connection's thread before it ends.
-                thread::scope(|scope| {
-                    for connection in listener.incoming() {
-                        if stop.load(Ordering::SeqCst) {
-                            break;
-                        }
-                        if let Ok(connection) = connection {
-                            // A client that hung up has nobody to tell: ignore its error.
-                            scope.spawn(move || answer(connection, delay));
-                        }
-                    }
-                });
-            }
+            move || accept(&listener, delay, &stop)
         });
         Ok(Server { address, stop, accepting: Some(accepting) })
     }
@@ -64,6 +51,22 @@ impl Server {
     pub fn url(&self) -> String {
         format!("http://{}", self.address)
     }
+}
+
+/// Gives every connection a thread of its own, until the server is stopped.
+fn accept(listener: &TcpListener, delay: Duration, stop: &AtomicBool) {
+    // The scope waits for every connection's thread before it ends.
+    thread::scope(|scope| {
+        for connection in listener.incoming() {
+            if stop.load(Ordering::SeqCst) {
+                break;
+            }
+            if let Ok(connection) = connection {
+                // A client that hung up has nobody to tell: its error is dropped.
+                scope.spawn(move || answer(connection, delay));
+            }
+        }
+    });
 }
 
 /// One connection: read the request, wait, answer, close.
@@ -97,19 +100,21 @@ fn answer(connection: TcpStream, delay: Duration) -> io::Result<()> {
     );
     (&connection).write_all(response.as_bytes())
 }
-// ANCHOR_END: server
 
 impl Drop for Server {
     /// Stops accepting, and waits for the connections being answered.
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
         // `accept` blocks until someone connects: connect once to wake it up.
-        let woken = TcpStream::connect(self.address).is_ok();
-        if let (true, Some(accepting)) = (woken, self.accepting.take()) {
+        if TcpStream::connect(self.address).is_err() {
+            return; // nothing can wake it: leave the thread to end with the program
+        }
+        if let Some(accepting) = self.accepting.take() {
             let _ = accepting.join();
         }
     }
 }
+// ANCHOR_END: server
 
 #[cfg(test)]
 mod tests {
