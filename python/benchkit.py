@@ -10,12 +10,14 @@ import sys
 import time
 
 
-def parser(description):
-    """The options every Python benchmark has."""
+def parser(description, worker_counts=True):
+    """The options every Python benchmark has; worker_counts=False leaves out
+    --workers, for benchmarks whose rows are not worker counts."""
     options = argparse.ArgumentParser(description=description)
-    options.add_argument("--workers", default="1,2,4,8,16",
-                         type=lambda text: [int(w) for w in text.split(",")],
-                         help="worker counts, comma-separated (the rows)")
+    if worker_counts:
+        options.add_argument("--workers", default="1,2,4,8,16",
+                             type=lambda text: [int(w) for w in text.split(",")],
+                             help="worker counts, comma-separated (the rows)")
     options.add_argument("--runs", type=int, default=3,
                          help="runs per cell; the table shows the median")
     options.add_argument("--json", help="write the raw figures to this file")
@@ -51,11 +53,14 @@ def report(benchmark, title, rows_label, rows, unit, columns, settings):
 
 
 def publish(result, json_path):
-    """Prints a plain table of medians, and writes the JSON if asked to."""
+    """Prints a plain table of medians, and writes the JSON if asked to. A cell
+    with no runs (one that does not apply) shows as -."""
     print(" | ".join([result["rows_label"]] + [c["name"] for c in result["columns"]]))
     for index, row in enumerate(result["rows"]):
-        medians = [statistics.median(c["runs"][index]) for c in result["columns"]]
-        print(" | ".join([row] + [f"{m:.3g} {result['unit']}" for m in medians]))
+        cells = [c["runs"][index] for c in result["columns"]]
+        medians = [f"{statistics.median(runs):.3g} {result['unit']}" if runs else "-"
+                   for runs in cells]
+        print(" | ".join([row] + medians))
     if json_path:
         with open(json_path, "w") as file:
             json.dump(result, file, indent=2)

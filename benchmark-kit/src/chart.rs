@@ -130,12 +130,22 @@ impl Chart {
                     .draw()?;
             }};
         }
+        // Headroom above the highest point keeps the legend clear of the lines.
+        // Bars rise from the bottom, so above the tallest one there must be
+        // room for the whole legend, one line per column: its share of the plot.
+        let entries = report.columns.len() + usize::from(report.ideal.is_some());
+        let legend = match self {
+            Chart::Bars { .. } => (16.0 * entries as f64 + 16.0) / 370.0,
+            _ => 0.0,
+        };
         if log {
-            // Headroom above the highest point keeps the legend clear of the lines.
-            let y_range = (bottom / 2.0)..(top * 6.0);
+            let decades = (top / (bottom / 2.0)).log10();
+            let headroom = 10_f64.powf(decades * legend / (1.0 - legend)).max(6.0);
+            let y_range = (bottom / 2.0)..(top * headroom);
             draw_on!(builder.build_cartesian_2d(x_range, y_range.log_scale())?);
         } else {
-            draw_on!(builder.build_cartesian_2d(x_range, 0.0..top * 1.6)?);
+            let headroom = (1.0 / (1.0 - legend)).max(1.6);
+            draw_on!(builder.build_cartesian_2d(x_range, 0.0..top * headroom)?);
         }
         root.present()?;
         Ok(())

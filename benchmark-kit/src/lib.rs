@@ -122,10 +122,11 @@ impl Report {
         self.settings.push((name.to_owned(), value.to_string()));
     }
 
-    /// How many runs each cell had (the fewest, if columns differ).
+    /// How many runs each cell had (the fewest, if columns differ). A cell
+    /// with no runs is one that does not apply (shown as `-`), not a cell run 0 times.
     pub fn runs(&self) -> usize {
         let runs = self.columns.iter().flat_map(|column| column.runs.iter());
-        runs.map(Vec::len).min().unwrap_or(0)
+        runs.map(Vec::len).filter(|&len| len > 0).min().unwrap_or(0)
     }
 
     /// Adds columns measured elsewhere (the Python benchmark), for the same rows.
@@ -354,5 +355,18 @@ mod tests {
         assert!(table.contains("| 1 | 2.20 s (1.00x) |"), "{table}");
         assert!(table.contains("| 2 | 1.00 s (2.20x) |"), "{table}");
         assert!(table.contains("median of 3 runs"), "{table}");
+    }
+
+    #[test]
+    fn a_cell_that_does_not_apply_shows_a_dash_and_does_not_count_as_runs() {
+        let mut report = Report::new("bench-test", "a test", "work", "ms");
+        report.rows = vec!["jobs".into(), "no jobs".into()];
+        report.columns.push(Column {
+            name: "no pool".into(),
+            runs: vec![vec![2.0, 3.0], Vec::new()],
+        });
+        let table = report.to_markdown();
+        assert!(table.contains("| no jobs | - |"), "{table}");
+        assert!(table.contains("median of 2 runs"), "{table}");
     }
 }
