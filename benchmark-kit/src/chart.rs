@@ -118,6 +118,7 @@ impl Chart {
                     .x_label_formatter(&row_label)
                     .x_desc(report.rows_label.as_str())
                     .y_desc(self.y_label(report))
+                    .y_label_formatter(&|value: &f64| tick(*value))
                     .disable_x_mesh()
                     .max_light_lines(1)
                     .draw()?;
@@ -218,5 +219,28 @@ impl Chart {
                 .legend(move |(x, y)| PathElement::new([(x, y), (x + 20, y)], style));
         }
         Ok(())
+    }
+}
+
+/// A value-axis label that reads as a number, not as `1000000.0`: 1,000,000,
+/// 250, 1.5, 0.01.
+fn tick(value: f64) -> String {
+    if value >= 1000.0 {
+        crate::thousands(value.round() as u64)
+    } else {
+        let text = format!("{value:.3}");
+        text.trim_end_matches('0').trim_end_matches('.').to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ticks_read_as_plain_numbers() {
+        assert_eq!(super::tick(1_000_000.0), "1,000,000");
+        assert_eq!(super::tick(250.0), "250");
+        assert_eq!(super::tick(1.5), "1.5");
+        assert_eq!(super::tick(0.01), "0.01");
+        assert_eq!(super::tick(0.0), "0");
     }
 }
