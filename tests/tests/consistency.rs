@@ -303,10 +303,7 @@ fn the_readme_lists_every_example() {
             .lines()
             .find(|line| line.starts_with(&format!("| `{name}` |")))
             .unwrap_or_else(|| panic!("README.md's table has no row for {name}"));
-        assert!(
-            tells_how_to_run(row, &name),
-            "README row for {name}: {row}"
-        );
+        assert!(tells_how_to_run(row, &name), "README row for {name}: {row}");
         let link = row
             .rsplit("](")
             .next()

@@ -43,7 +43,9 @@ struct Options {
 // ANCHOR: work
 /// The work: add up `range` one integer at a time. `black_box` keeps the
 /// optimizer from replacing the loop by the formula n(n-1)/2, which would
-/// take no time at all whatever n is.
+/// take no time at all whatever n is. `inline(never)`: every way of running
+/// it calls this same machine code, so the columns differ only in how.
+#[inline(never)]
 fn sum(range: Range<u64>) -> u64 {
     let mut total = 0_u64;
     for i in range {
@@ -165,23 +167,29 @@ fn measure(options: &Options) -> Result<Report> {
         (ways.len() * options.workers.len()) as u64 * runs as u64,
     );
     let expected = (u128::from(n) * u128::from(n - 1) / 2) as u64; // what `sum` wraps to
-    for (name, way) in ways {
-        let mut column = Column { name: name.into(), runs: Vec::new() };
-        for &workers in &options.workers {
-            bar.set_message(format!("{name}, {workers} workers"));
-            let mut times = Vec::new();
-            for _ in 0..runs {
+    report.columns = ways
+        .iter()
+        .map(|(name, _)| Column {
+            name: name.to_string(),
+            runs: vec![vec![]; report.rows.len()],
+        })
+        .collect();
+    // Round after round of every cell, rather than one column after another:
+    // a spell of load from elsewhere on a shared machine then slows a little
+    // of every column, instead of all of one.
+    for round in 1..=runs {
+        for (row, &workers) in options.workers.iter().enumerate() {
+            for (column, (name, way)) in ways.iter().enumerate() {
+                bar.set_message(format!("round {round}: {name}, {workers} workers"));
                 let (total, time) = timed(|| way(n, workers))?;
-                times.push(time);
                 ensure!(
                     total == expected,
                     "{name} on {workers} workers summed to {total}"
                 );
+                report.columns[column].runs[row].push(time);
                 bar.inc(1);
             }
-            column.runs.push(times);
         }
-        report.columns.push(column);
     }
     // ANCHOR_END: measure
     report.setting("work check", work_check(n)?);
