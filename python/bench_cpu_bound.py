@@ -20,9 +20,12 @@ def split(n, parts):
     return [(n * part // parts, n * (part + 1) // parts) for part in range(parts)]
 
 
+CHUNKS_PER_WORKER = 16  # as in the Rust version: a slowed-down worker takes fewer
+
+
 def run(executor_class, n, workers):
     with executor_class(max_workers=workers) as executor:
-        total = sum(executor.map(sum_range, split(n, workers)))
+        total = sum(executor.map(sum_range, split(n, workers * CHUNKS_PER_WORKER)))
     assert total == n * (n - 1) // 2, total
 # ANCHOR_END: work
 

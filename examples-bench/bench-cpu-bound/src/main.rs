@@ -13,6 +13,7 @@
 use std::hint::black_box;
 use std::ops::Range;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use anyhow::{Result, ensure};
@@ -44,7 +45,8 @@ struct Options {
 /// The work: add up `range` one integer at a time. `black_box` keeps the
 /// optimizer from replacing the loop by the formula n(n-1)/2, which would
 /// take no time at all whatever n is. `inline(never)`: every way of running
-/// it calls this same machine code, so the columns differ only in how.
+/// it calls this same machine code (all but rayon's, which splits and adds
+/// up the range itself), so the columns differ only in how it is run.
 #[inline(never)]
 fn sum(range: Range<u64>) -> u64 {
     let mut total = 0_u64;
@@ -58,6 +60,12 @@ fn sum(range: Range<u64>) -> u64 {
 fn split(n: u64, parts: u64) -> Vec<Range<u64>> {
     (0..parts).map(|part| n * part / parts..n * (part + 1) / parts).collect()
 }
+
+/// How many chunks each worker's share is cut into. Workers take chunks one
+/// at a time until none are left, so a worker whose core is slowed down (by
+/// another program, on a shared machine) does less, instead of making all
+/// the others wait for its fixed half.
+const CHUNKS_PER_WORKER: u64 = 16;
 // ANCHOR_END: work
 
 /// A range as a process pool's job: `Range` itself is not serializable.
@@ -66,10 +74,27 @@ fn sum_job((start, end): (u64, u64)) -> u64 {
 }
 
 // ANCHOR: ways
-fn on_threads(n: u64, workers: u64) -> u64 {
+/// What each thread does: take the next chunk and add it up, until none are
+/// left. With a `gil`, only while holding it, as in CPython.
+fn add_up_chunks(
+    chunks: &[Range<u64>],
+    next: &AtomicUsize,
+    gil: Option<&Mutex<()>>,
+) -> u64 {
+    let mut total = 0_u64;
+    while let Some(chunk) = chunks.get(next.fetch_add(1, Ordering::Relaxed)) {
+        let _held = gil.map(|gil| gil.lock().unwrap()); // the line that serializes them
+        total = total.wrapping_add(sum(chunk.clone()));
+    }
+    total
+}
+
+fn on_threads(n: u64, workers: u64, gil: Option<&Mutex<()>>) -> u64 {
+    let (chunks, next) = (split(n, workers * CHUNKS_PER_WORKER), AtomicUsize::new(0));
     thread::scope(|scope| {
-        let handles: Vec<_> =
-            split(n, workers).into_iter().map(|part| scope.spawn(|| sum(part))).collect();
+        let handles: Vec<_> = (0..workers)
+            .map(|_| scope.spawn(|| add_up_chunks(&chunks, &next, gil)))
+            .collect();
         handles
             .into_iter()
             .map(|handle| handle.join().unwrap())
@@ -77,9 +102,17 @@ fn on_threads(n: u64, workers: u64) -> u64 {
     })
 }
 
+/// Python's threads in Rust: the same threads, but each computes only while
+/// it holds one global lock, handed over after every chunk.
+fn on_threads_with_gil(n: u64, workers: u64) -> u64 {
+    static GIL: Mutex<()> = Mutex::new(());
+    on_threads(n, workers, Some(&GIL))
+}
+
 fn on_thread_pool(n: u64, workers: u64) -> Result<u64> {
     let pool = ThreadPool::new(workers as usize, sum);
-    Ok(pool.map(split(n, workers))?.into_iter().fold(0, u64::wrapping_add))
+    let chunks = split(n, workers * CHUNKS_PER_WORKER);
+    Ok(pool.map(chunks)?.into_iter().fold(0, u64::wrapping_add))
 }
 
 fn on_rayon(n: u64, workers: u64) -> Result<u64> {
@@ -92,35 +125,9 @@ fn on_rayon(n: u64, workers: u64) -> Result<u64> {
 
 fn on_processes(n: u64, workers: u64) -> Result<u64> {
     let pool = ProcessPool::new(workers as usize, sum_job)?;
-    let jobs = split(n, workers).into_iter().map(|range| (range.start, range.end));
+    let chunks = split(n, workers * CHUNKS_PER_WORKER);
+    let jobs = chunks.into_iter().map(|range| (range.start, range.end));
     Ok(pool.map(jobs)?.into_iter().fold(0, u64::wrapping_add))
-}
-
-/// Python's threads in Rust: each may compute only while it holds the one
-/// global lock, and lets go after every slice, as CPython's GIL is handed over.
-fn on_threads_with_gil(n: u64, workers: u64) -> u64 {
-    static GIL: Mutex<()> = Mutex::new(());
-    const SLICE: u64 = 100_000;
-    thread::scope(|scope| {
-        let handles: Vec<_> = split(n, workers)
-            .into_iter()
-            .map(|part| {
-                scope.spawn(move || {
-                    let mut total = 0_u64;
-                    for start in part.clone().step_by(SLICE as usize) {
-                        let _gil = GIL.lock().unwrap(); // the line that serializes them
-                        total =
-                            total.wrapping_add(sum(start..(start + SLICE).min(part.end)));
-                    }
-                    total
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|handle| handle.join().unwrap())
-            .fold(0, u64::wrapping_add)
-    })
 }
 // ANCHOR_END: ways
 
@@ -143,7 +150,7 @@ fn main() -> Result<()> {
 fn measure(options: &Options) -> Result<Report> {
     type Way = fn(u64, u64) -> Result<u64>;
     let mut ways: Vec<(&str, Way)> = vec![
-        ("Rust threads", |n, w| Ok(on_threads(n, w))),
+        ("Rust threads", |n, w| Ok(on_threads(n, w, None))),
         ("Rust thread pool", on_thread_pool),
         ("Rust rayon", on_rayon),
         ("Rust processes", on_processes),
