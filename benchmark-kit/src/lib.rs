@@ -342,6 +342,21 @@ mod tests {
     }
 
     #[test]
+    fn figures_read_back_from_json_are_the_very_numbers_written() {
+        let mut report = Report::new("bench-test", "a test", "workers", "µs");
+        report.rows = vec!["1".into()];
+        // Many values with long expansions: a parser that is off by one unit
+        // in the last place (serde_json without float_roundtrip) changes some.
+        let runs = (1..2000).map(|i| f64::from(i) / 7.0 * 1.234e-3).collect();
+        report.columns.push(Column { name: "threads".into(), runs: vec![runs] });
+        let path = std::env::temp_dir().join(format!("kit-{}.json", std::process::id()));
+        report.write_json(&path).unwrap();
+        let read = Report::read_json(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        assert!(read == report, "a figure changed on its way through JSON");
+    }
+
+    #[test]
     fn the_table_shows_medians_and_speedups() {
         let mut report = Report::new("bench-test", "a test", "workers", "s");
         report.rows = vec!["1".into(), "2".into()];
