@@ -129,3 +129,21 @@ pub fn check_recorded_benchmark(program: &Program, json: &str, table: &str, svg:
     );
     assert_valid_svg(&root.join(svg), &[]);
 }
+
+/// Asserts that a benchmark refuses each of `cases` (arguments, and a piece
+/// of the message it must give) with exit code 2, as clap does, and that a
+/// missing `--from-json` file is an error (exit code 1) that names the file.
+pub fn assert_bad_options(program: &Program, cases: &[(&[&str], &str)]) {
+    for (args, message) in cases {
+        let mut refused = program.clone();
+        for arg in *args {
+            refused = refused.arg(arg);
+        }
+        let run = refused.run();
+        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
+        assert!(run.stderr.contains(message), "{args:?}: {}", run.stderr);
+    }
+    let run = program.clone().arg("--from-json").arg("/nonexistent/run.json").run();
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(run.stderr.contains("cannot read /nonexistent/run.json"), "{}", run.stderr);
+}

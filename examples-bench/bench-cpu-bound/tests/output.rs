@@ -4,7 +4,8 @@
 
 use example_harness::Program;
 use example_harness::bench::{
-    Table, assert_valid_svg, check_recorded_benchmark, scratch, speedup, value,
+    Table, assert_bad_options, assert_valid_svg, check_recorded_benchmark, scratch,
+    speedup, value,
 };
 
 const BIN: &str = env!("CARGO_BIN_EXE_bench-cpu-bound");
@@ -116,21 +117,13 @@ fn the_books_table_and_chart_are_what_the_program_makes_of_the_recorded_figures(
 
 #[test]
 fn bad_options_get_a_message_and_exit_code_2() {
-    for (args, message) in [
-        (&["--workers", "0"][..], "0 is not in 1..=64"),
-        (&["--workers", "two"], "invalid digit"),
-        (&["--n", "0"], "0 is not in 1.."),
-        (&["--runs", "0"], "0 is not in 1..=100"),
-    ] {
-        let mut program = Program::binary(BIN);
-        for arg in args {
-            program = program.arg(arg);
-        }
-        let run = program.run();
-        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
-        assert!(run.stderr.contains(message), "{args:?}: {}", run.stderr);
-    }
-    let run = Program::binary(BIN).arg("--from-json").arg("/nonexistent/run.json").run();
-    assert_eq!(run.code, Some(1));
-    assert!(run.stderr.contains("cannot read /nonexistent/run.json"), "{}", run.stderr);
+    assert_bad_options(
+        &Program::binary(BIN),
+        &[
+            (&["--workers", "0"][..], "0 is not in 1..=64"),
+            (&["--workers", "two"], "invalid digit"),
+            (&["--n", "0"], "0 is not in 1.."),
+            (&["--runs", "0"], "0 is not in 1..=100"),
+        ],
+    );
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use example_harness::Program;
 use example_harness::bench::{
-    Table, assert_valid_svg, check_recorded_benchmark, scratch, value,
+    Table, assert_bad_options, assert_valid_svg, check_recorded_benchmark, scratch, value,
 };
 
 const BIN: &str = env!("CARGO_BIN_EXE_bench-do-work");
@@ -149,22 +149,14 @@ fn the_books_table_and_chart_are_what_the_program_makes_of_the_recorded_figures(
 
 #[test]
 fn bad_options_get_a_message_and_exit_code_2() {
-    for (args, message) in [
-        (&["--workers", "0"][..], "0 is not in 1..=200"),
-        (&["--fileio-items", "1"], "1 is not in 2..=100000"),
-        (&["--square-items", "many"], "invalid digit"),
-        (&["--file-bytes", "0"], "0 is not in 1..=10000000"),
-        (&["--runs", "0"], "0 is not in 1..=100"),
-    ] {
-        let mut program = Program::binary(BIN);
-        for arg in args {
-            program = program.arg(arg);
-        }
-        let run = program.run();
-        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
-        assert!(run.stderr.contains(message), "{args:?}: {}", run.stderr);
-    }
-    let run = Program::binary(BIN).arg("--from-json").arg("/nonexistent/run.json").run();
-    assert_eq!(run.code, Some(1));
-    assert!(run.stderr.contains("cannot read /nonexistent/run.json"), "{}", run.stderr);
+    assert_bad_options(
+        &Program::binary(BIN),
+        &[
+            (&["--workers", "0"][..], "0 is not in 1..=200"),
+            (&["--fileio-items", "1"], "1 is not in 2..=100000"),
+            (&["--square-items", "many"], "invalid digit"),
+            (&["--file-bytes", "0"], "0 is not in 1..=10000000"),
+            (&["--runs", "0"], "0 is not in 1..=100"),
+        ],
+    );
 }

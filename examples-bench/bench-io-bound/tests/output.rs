@@ -6,7 +6,7 @@
 
 use example_harness::Program;
 use example_harness::bench::{
-    Table, assert_valid_svg, check_recorded_benchmark, scratch, value,
+    Table, assert_bad_options, assert_valid_svg, check_recorded_benchmark, scratch, value,
 };
 
 const BIN: &str = env!("CARGO_BIN_EXE_bench-io-bound");
@@ -145,19 +145,14 @@ fn the_books_table_and_chart_are_what_the_program_makes_of_the_recorded_figures(
 
 #[test]
 fn bad_options_get_a_message_and_exit_code_2() {
-    for (args, message) in [
-        (&["--workers", "0"][..], "0 is not in 1..=64"),
-        (&["--workers", "two"], "invalid digit"),
-        (&["--pages", "0"], "0 is not in 1..=10000"),
-        (&["--delay-ms", "-5"], "unexpected argument '-5'"),
-        (&["--runs", "0"], "0 is not in 1..=100"),
-    ] {
-        let mut program = Program::binary(BIN);
-        for arg in args {
-            program = program.arg(arg);
-        }
-        let run = program.run();
-        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
-        assert!(run.stderr.contains(message), "{args:?}: {}", run.stderr);
-    }
+    assert_bad_options(
+        &Program::binary(BIN),
+        &[
+            (&["--workers", "0"][..], "0 is not in 1..=64"),
+            (&["--workers", "two"], "invalid digit"),
+            (&["--pages", "0"], "0 is not in 1..=10000"),
+            (&["--delay-ms", "-5"], "unexpected argument '-5'"),
+            (&["--runs", "0"], "0 is not in 1..=100"),
+        ],
+    );
 }

@@ -5,7 +5,7 @@
 
 use example_harness::Program;
 use example_harness::bench::{
-    Table, assert_valid_svg, check_recorded_benchmark, scratch, value,
+    Table, assert_bad_options, assert_valid_svg, check_recorded_benchmark, scratch, value,
 };
 
 const BIN: &str = env!("CARGO_BIN_EXE_bench-overhead");
@@ -107,21 +107,13 @@ fn the_books_table_and_chart_are_what_the_program_makes_of_the_recorded_figures(
 
 #[test]
 fn bad_options_get_a_message_and_exit_code_2() {
-    for (args, message) in [
-        (&["--jobs", "0"][..], "0 is not in 1..=10000"),
-        (&["--jobs", "lots"], "invalid digit"),
-        (&["--workers", "65"], "65 is not in 1..=64"),
-        (&["--runs", "0"], "0 is not in 1..=100"),
-    ] {
-        let mut program = Program::binary(BIN);
-        for arg in args {
-            program = program.arg(arg);
-        }
-        let run = program.run();
-        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
-        assert!(run.stderr.contains(message), "{args:?}: {}", run.stderr);
-    }
-    let run = Program::binary(BIN).arg("--from-json").arg("/nonexistent/run.json").run();
-    assert_eq!(run.code, Some(1));
-    assert!(run.stderr.contains("cannot read /nonexistent/run.json"), "{}", run.stderr);
+    assert_bad_options(
+        &Program::binary(BIN),
+        &[
+            (&["--jobs", "0"][..], "0 is not in 1..=10000"),
+            (&["--jobs", "lots"], "invalid digit"),
+            (&["--workers", "65"], "65 is not in 1..=64"),
+            (&["--runs", "0"], "0 is not in 1..=100"),
+        ],
+    );
 }
