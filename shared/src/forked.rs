@@ -11,14 +11,16 @@ use anyhow::{Result, bail};
 use nix::sys::wait::{WaitStatus, waitpid};
 use nix::unistd::Pid;
 
-use crate::worker::describe;
+use crate::worker::{describe, pass_on_sigpipe};
 
 /// Waits for the forked child `child` to end, however it ends.
 pub fn wait(child: Pid) -> Result<ExitStatus> {
     // The raw encoding wait(2) uses: the exit code in the second byte, or the signal.
     match waitpid(child, None)? {
         WaitStatus::Exited(_, code) => Ok(ExitStatus::from_raw(code << 8)),
-        WaitStatus::Signaled(_, signal, _) => Ok(ExitStatus::from_raw(signal as i32)),
+        WaitStatus::Signaled(_, signal, _) => {
+            Ok(pass_on_sigpipe(ExitStatus::from_raw(signal as i32)))
+        }
         other => bail!("child pid {child}: unexpected wait status {other:?}"),
     }
 }

@@ -180,7 +180,7 @@ impl<Job: Message, Reply: Message> Worker<Job, Reply> {
             return Ok(status);
         }
         let status = self.child.wait()?;
-        self.status = Some(status);
+        self.status = Some(pass_on_sigpipe(status));
         Ok(status)
     }
 
@@ -218,7 +218,7 @@ impl<Job: Message, Reply: Message> Worker<Job, Reply> {
         let deadline = Instant::now() + limit;
         loop {
             if let Some(status) = self.child.try_wait()? {
-                self.status = Some(status);
+                self.status = Some(pass_on_sigpipe(status));
                 return Ok(Some(status));
             }
             if Instant::now() >= deadline {
@@ -331,6 +331,18 @@ impl<Job: Message, Reply: Message> Parent<Job, Reply> {
     pub fn reply(&self, reply: Reply) -> Result<()> {
         self.replies.send(reply).context("the parent is gone")
     }
+}
+
+/// A child killed by SIGPIPE wrote to a pipe that nobody reads any more:
+/// usually the output it shares with this process, closed by `| head`. This
+/// process then ends the same way, quietly, as a shell pipeline expects,
+/// instead of reporting the child's end as a crash. (If this process ignores
+/// SIGPIPE, as Rust programs do unless they reset it, nothing happens here.)
+pub fn pass_on_sigpipe(status: ExitStatus) -> ExitStatus {
+    if status.signal() == Some(Signal::SIGPIPE as i32) {
+        let _ = nix::sys::signal::raise(Signal::SIGPIPE);
+    }
+    status
 }
 
 /// How a process ended, in words: "exited with code 0", "was killed by SIGKILL".

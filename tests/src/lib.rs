@@ -15,11 +15,14 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
+use std::sync::OnceLock;
 use std::time::Duration;
 
-use process_toolkit::pace::STEP_MS;
-
 pub mod bench;
+pub mod takeaway;
+
+/// The variable every paced example reads for the length of a step, in milliseconds.
+pub const STEP_MS: &str = "STEP_MS";
 
 /// The step used in tests: long enough to be seen in a trace, short enough for
 /// the whole suite to run in seconds.
@@ -43,6 +46,56 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// The path of an example's binary, built in this workspace.
+///
+/// The examples' tests live here, not in the examples (a reader who copies an
+/// example takes no test harness along), so cargo does not build the example
+/// binaries for them: the first call builds every binary of the workspace, in
+/// the target directory and profile of this test run, and later calls reuse it.
+pub fn example_binary(name: &str) -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    let dir = BUILT.get_or_init(build_workspace_binaries);
+    let path = dir.join(name);
+    assert!(
+        path.is_file(),
+        "no binary {name} in {}: is it a workspace member?",
+        dir.display()
+    );
+    path
+}
+
+/// The directory of this test run's profile: `<target>/debug` or `<target>/release`.
+fn profile_dir() -> PathBuf {
+    // This test binary is <target>/<profile>/deps/<name>-<hash>.
+    let exe = std::env::current_exe().expect("the test binary's path");
+    exe.parent().and_then(Path::parent).expect("<target>/<profile>/deps").to_path_buf()
+}
+
+/// The target directory of this test run.
+pub fn target_dir() -> PathBuf {
+    profile_dir().parent().expect("<target>/<profile>").to_path_buf()
+}
+
+/// Runs `cargo build --workspace --bins` and returns where the binaries are.
+fn build_workspace_binaries() -> PathBuf {
+    let profile_dir = profile_dir();
+    let profile = profile_dir.file_name().unwrap().to_string_lossy().into_owned();
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = std::process::Command::new(cargo);
+    command
+        .args(["build", "--workspace", "--bins", "--quiet"])
+        .current_dir(workspace_root())
+        .env("CARGO_TARGET_DIR", target_dir());
+    match profile.as_str() {
+        "debug" => {}
+        "release" => drop(command.arg("--release")),
+        other => drop(command.args(["--profile", other])),
+    }
+    let status = command.status().expect("cannot run cargo to build the examples");
+    assert!(status.success(), "building the examples failed: {status}");
+    profile_dir
+}
+
 /// A program to run: an example binary or a Python counterpart, with its arguments.
 #[derive(Clone, Debug)]
 pub struct Program {
@@ -54,7 +107,12 @@ pub struct Program {
 }
 
 impl Program {
-    /// An example binary, usually `env!("CARGO_BIN_EXE_<name>")`.
+    /// The workspace's build of the example (or other binary) `name`.
+    pub fn example(name: &str) -> Self {
+        Program::binary(&example_binary(name).to_string_lossy())
+    }
+
+    /// A binary at `path`, such as an example built outside the workspace.
     pub fn binary(path: &str) -> Self {
         let label = Path::new(path)
             .file_name()

@@ -5,29 +5,15 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use example_harness::takeaway::{self, Dependency, dependencies};
 use example_harness::workspace_root;
 
 /// Every example package: (name, directory).
 fn examples() -> Vec<(String, PathBuf)> {
-    let root = workspace_root();
-    let mut found = Vec::new();
-    for group in fs::read_dir(&root).unwrap().map(|entry| entry.unwrap().path()) {
-        let is_group = group
-            .file_name()
-            .is_some_and(|name| name.to_string_lossy().starts_with("examples-"));
-        if !is_group || !group.is_dir() {
-            continue;
-        }
-        for dir in fs::read_dir(&group).unwrap().map(|entry| entry.unwrap().path()) {
-            if dir.join("Cargo.toml").is_file() {
-                let name = dir.file_name().unwrap().to_string_lossy().into_owned();
-                found.push((name, dir));
-            }
-        }
-    }
-    found.sort();
-    assert!(!found.is_empty(), "no example packages found under {}", root.display());
-    found
+    takeaway::examples()
+        .into_iter()
+        .map(|example| (example.name.clone(), example.dir()))
+        .collect()
 }
 
 fn read(path: &Path) -> String {
@@ -132,14 +118,35 @@ fn every_example_package_is_named_after_its_directory() {
     }
 }
 
+/// An example's tests are the module `tests/tests/examples/<name>.rs` (or a
+/// folder of that name), declared in that test binary's main.rs.
 #[test]
-fn every_example_has_a_test() {
-    for (name, dir) in examples() {
-        let tests = files_under(&dir.join("tests"), "rs");
+fn every_example_has_a_test_module() {
+    let tests = workspace_root().join("tests/tests/examples");
+    let main = read(&tests.join("main.rs"));
+    for (name, _) in examples() {
+        let module = name.replace('-', "_");
+        let file =
+            [tests.join(format!("{module}.rs")), tests.join(&module).join("mod.rs")]
+                .into_iter()
+                .find(|file| file.is_file())
+                .unwrap_or_else(|| {
+                    panic!("{name} has no tests: write tests/tests/examples/{module}.rs")
+                });
         assert!(
-            tests.iter().any(|test| read(test).contains("#[test]")),
-            "{name} has no test in {}/tests",
-            dir.display()
+            main.contains(&format!("mod {module};")),
+            "tests/tests/examples/main.rs lacks `mod {module};`"
+        );
+        let text: String = if file.ends_with("mod.rs") {
+            files_under(file.parent().unwrap(), "rs").iter().map(|f| read(f)).collect()
+        } else {
+            read(&file)
+        };
+        assert!(text.contains("#[test]"), "{} has no test", file.display());
+        assert!(
+            text.contains(&format!("\"{name}\"")),
+            "{} never runs {name}",
+            file.display()
         );
     }
 }
@@ -243,15 +250,11 @@ fn no_chapter_pastes_output_or_code_by_hand() {
     }
 }
 
-/// The text of every test that may run a program: each example's tests, and
-/// the workspace's own tests in `tests/tests/*.rs` (such as the chapter on the
-/// articles' mistakes, which has Python programs but no example package).
+/// The text of every test that may run a program: the workspace's tests
+/// (`tests/tests`, the examples' modules included) and the tests an example
+/// keeps in its own folder (a loom model, compile-fail cases).
 fn all_tests_text() -> String {
-    let workspace_tests = workspace_root().join("tests/tests");
-    let mut files: Vec<PathBuf> = files_under(&workspace_tests, "rs")
-        .into_iter()
-        .filter(|file| file.parent() == Some(workspace_tests.as_path()))
-        .collect();
+    let mut files = files_under(&workspace_root().join("tests/tests"), "rs");
     for (_, dir) in examples() {
         files.extend(files_under(&dir.join("tests"), "rs"));
     }
@@ -331,4 +334,125 @@ fn ci_runs_the_readmes_test_command() {
         ci.lines().any(|line| line == command),
         ".ci/run must run `{command}` as its own line"
     );
+}
+
+/// Every package of the workspace, by its manifest.
+fn manifests() -> Vec<PathBuf> {
+    let root = workspace_root();
+    let mut manifests: Vec<PathBuf> = ["shared", "benchmark-kit", "tests"]
+        .iter()
+        .map(|dir| root.join(dir).join("Cargo.toml"))
+        .collect();
+    manifests.extend(examples().into_iter().map(|(_, dir)| dir.join("Cargo.toml")));
+    manifests
+}
+
+/// A reader copies an example (and the toolkit) out of the workspace: a
+/// manifest that inherits from the workspace would not build there.
+#[test]
+fn no_package_inherits_from_the_workspace() {
+    for manifest in manifests() {
+        let text = read(&manifest);
+        for line in text.lines() {
+            assert!(
+                !line.replace(' ', "").contains("workspace=true"),
+                "{} inherits from the workspace: {line}",
+                manifest.display()
+            );
+        }
+    }
+    let root = read(&workspace_root().join("Cargo.toml"));
+    for table in ["[workspace.package]", "[workspace.dependencies]", "[workspace.lints"] {
+        assert!(
+            !root.contains(table),
+            "the root Cargo.toml has {table}: nothing may inherit it"
+        );
+    }
+}
+
+/// The same crate is asked for with the same version everywhere, so that
+/// `cargo add` lines in one chapter agree with another's, and Cargo.lock
+/// holds a version that satisfies it.
+#[test]
+fn every_dependency_has_one_version_requirement_that_the_lock_satisfies() {
+    let lock: toml::Table = read(&workspace_root().join("Cargo.lock")).parse().unwrap();
+    let locked: Vec<(String, semver::Version)> = lock["package"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|package| {
+            let name = package["name"].as_str().unwrap().to_owned();
+            (name, package["version"].as_str().unwrap().parse().unwrap())
+        })
+        .collect();
+    let mut seen: Vec<(String, String, PathBuf)> = Vec::new();
+    for manifest in manifests() {
+        for Dependency { name, version, path, .. } in dependencies(&manifest) {
+            if path.is_some() {
+                continue;
+            }
+            let version = version.unwrap_or_else(|| {
+                panic!("{}: {name} has no version", manifest.display())
+            });
+            if let Some((_, first, where_first)) =
+                seen.iter().find(|(seen, _, _)| *seen == name)
+            {
+                assert_eq!(
+                    &version,
+                    first,
+                    "{name} is \"{version}\" in {} but \"{first}\" in {}",
+                    manifest.display(),
+                    where_first.display()
+                );
+                continue;
+            }
+            let requirement: semver::VersionReq = version.parse().unwrap();
+            assert!(
+                locked
+                    .iter()
+                    .any(|(locked, at)| *locked == name && requirement.matches(at)),
+                "Cargo.lock has no {name} that matches \"{version}\" ({})",
+                manifest.display()
+            );
+            seen.push((name, version, manifest.clone()));
+        }
+    }
+}
+
+/// Each chapter's "Try it" shows how to take its example along, and shows it
+/// exactly: the copy commands that the take-away test runs, and, for an
+/// example that needs only crates.io, the `cargo add` lines of its Cargo.toml.
+#[test]
+fn every_chapter_tells_how_to_take_its_example_along() {
+    let chapters = chapters();
+    let mut failures = Vec::new();
+    for example in takeaway::examples() {
+        let main = example.dir().join("src/main.rs").canonicalize().unwrap();
+        let chapter = chapters
+            .iter()
+            .find(|chapter| {
+                includes(chapter)
+                    .iter()
+                    .any(|(path, _)| path.canonicalize().ok().as_ref() == Some(&main))
+            })
+            .unwrap_or_else(|| {
+                panic!("no chapter includes {}'s src/main.rs", example.name)
+            });
+        let shell: Vec<String> = fences(chapter)
+            .into_iter()
+            .filter(|fence| fence.info == "sh")
+            .flat_map(|fence| fence.lines)
+            .collect();
+        let mut wanted = example.copy_commands();
+        wanted.extend(example.cargo_add_lines().unwrap_or_default());
+        if wanted.iter().any(|line| !shell.contains(line)) {
+            failures.push(format!(
+                "{}: its Try it must show, in a ```sh block, how to take {} along:\n{}",
+                chapter.display(),
+                example.name,
+                wanted.join("\n")
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

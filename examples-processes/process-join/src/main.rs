@@ -1,40 +1,43 @@
-//! The same foo/bar program, with processes instead of threads.
+//! The foo/bar program of thread-join, with processes instead of threads.
 //!
 //! Python's `multiprocessing.Process(target=foo, args=(3,))` starts a new
 //! process that runs `foo`. Here the program starts itself twice more, as
-//! workers in the role "count", and sends each one the name and number of steps
-//! to count. `join` waits for a process to exit, as it waited for a thread.
+//! workers in the role "count", and tells each what to count. `join` waits
+//! for a process to exit, as it waited for a thread.
+//!
+//!     cargo run -p process-join
 //!
 //! Watch for: three different PIDs, one per process (run `ps` in another
-//! terminal while it counts). The output has the same guarantees as the thread
-//! version: "foo finish" after "foo 2", "bar finish" last.
+//! terminal while it counts). The guarantees are thread-join's: "foo finish"
+//! after "foo 2", "bar finish" last.
 
 use std::thread;
 use std::time::Duration;
 
-use anyhow::{Result, bail};
-use process_toolkit::pace;
+use anyhow::Result;
+use clap::{Parser, value_parser};
 use process_toolkit::worker::{self, Worker};
 
-/// What a counting worker is told to do: its name and how many steps.
-type Count = (String, u32);
-
-// ANCHOR: worker
-fn count(name: &str, steps: u32, step: Duration) {
-    for i in 0..steps {
-        println!("{name} {i}");
-        thread::sleep(step);
-    }
+/// Two worker processes counting steps, joined in order.
+#[derive(Parser)]
+struct Args {
+    /// Milliseconds per step: the article sleeps one second.
+    #[arg(long, env = "STEP_MS", default_value_t = 1000, value_parser = value_parser!(u64).range(..=60_000))]
+    step_ms: u64,
 }
 
-/// Runs in a worker process: one job, then exit.
-fn run_worker(role: &str, step: Duration) -> Result<()> {
-    if role != "count" {
-        bail!("unknown worker role {role:?}");
-    }
+// ANCHOR: worker
+/// A worker's one job: its name, its number of steps, and how long a step lasts.
+type Count = (String, u32, Duration);
+
+/// Runs in a worker process: the one job it is sent, then exit.
+fn count() -> Result<()> {
     let parent = worker::connect::<Count, ()>()?;
-    if let Some((name, steps)) = parent.next_job()? {
-        count(&name, steps, step);
+    if let Some((name, steps, step)) = parent.next_job()? {
+        for i in 0..steps {
+            println!("{name} {i}");
+            thread::sleep(step);
+        }
     }
     Ok(())
 }
@@ -42,17 +45,18 @@ fn run_worker(role: &str, step: Duration) -> Result<()> {
 
 // ANCHOR: main
 fn main() -> Result<()> {
-    let step = pace::step()?;
-    if let Some(role) = worker::role() {
-        return run_worker(&role, step);
+    sigpipe::reset();
+    if worker::role().is_some() {
+        return count(); // this process is one of the two workers
     }
+    let step = Duration::from_millis(Args::parse().step_ms);
 
     println!("main process: pid {}", std::process::id());
     let mut foo_process = Worker::<Count, ()>::start("count")?;
     let mut bar_process = Worker::<Count, ()>::start("count")?;
     println!("foo runs in pid {}, bar in pid {}", foo_process.pid(), bar_process.pid());
-    foo_process.send(("foo".to_owned(), 3))?;
-    bar_process.send(("bar".to_owned(), 5))?;
+    foo_process.send(("foo".to_owned(), 3, step))?;
+    bar_process.send(("bar".to_owned(), 5, step))?;
 
     foo_process.join()?; // waits for the foo process to exit; an error if it crashed
     println!("foo finish");

@@ -1,0 +1,162 @@
+//! What bench-do-work must print and write, at a tiny size. No timing is
+//! asserted: only that every column and row is there with positive figures
+//! (and "-" where there is nothing to time), the JSON reads back, the chart is
+//! a well-formed SVG, and the fileio jobs leave no file behind.
+
+use std::path::{Path, PathBuf};
+
+use example_harness::Program;
+use example_harness::bench::{
+    Table, assert_bad_options, assert_valid_svg, check_recorded_benchmark, scratch, value,
+};
+
+const BIN: &str = "bench-do-work";
+const RUST_COLUMNS: [&str; 3] =
+    ["Rust thread pool", "Rust process pool", "Rust, no pool"];
+const PYTHON_COLUMNS: [&str; 3] =
+    ["Python thread pool", "Python process pool", "Python, no pool"];
+const ROWS: [&str; 3] =
+    ["fileio, 5 jobs", "square, 8 jobs", "no jobs: start and stop the pool"];
+
+/// An empty directory for a run's temporary files, to see what the run leaves in it.
+fn empty_temp_dir(name: &str) -> PathBuf {
+    let dir = scratch(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn tiny(temp: &Path) -> Program {
+    Program::example(BIN)
+        .env("TMPDIR", &temp.to_string_lossy())
+        .arg("--workers")
+        .arg("3")
+        .arg("--fileio-items")
+        .arg("6")
+        .arg("--square-items")
+        .arg("9")
+        .arg("--file-bytes")
+        .arg("100")
+        .arg("--runs")
+        .arg("2")
+}
+
+/// Every cell of `name` holds a positive time in ms, but no pool and no jobs: "-".
+fn assert_cells(table: &Table, name: &str) {
+    let cells = table.column(name);
+    assert_eq!(cells.len(), ROWS.len(), "{name}: {cells:?}");
+    for (row, cell) in cells.iter().enumerate() {
+        if name.ends_with("no pool") && row == 2 {
+            assert_eq!(*cell, "-", "{name} starts no pool");
+        } else {
+            assert!(cell.ends_with(" ms") && value(cell) > 0.0, "{name}: {cell}");
+        }
+    }
+}
+
+fn assert_left_nothing(temp: &Path) {
+    let left: Vec<_> =
+        std::fs::read_dir(temp).unwrap().flatten().map(|e| e.path()).collect();
+    assert!(left.is_empty(), "the benchmark left {left:?} in its temporary directory");
+}
+
+#[test]
+fn every_way_gets_a_column_and_every_workload_a_row() {
+    let temp = empty_temp_dir("do-work-tmp");
+    let (json, svg) = (scratch("do-work.json"), scratch("do-work.svg"));
+    let run = tiny(&temp)
+        .arg("--json")
+        .arg(&json.to_string_lossy())
+        .arg("--svg")
+        .arg(&svg.to_string_lossy())
+        .run_ok();
+    let table = Table::parse(&run.stdout);
+    assert_eq!(table.column("work"), ROWS);
+    for name in RUST_COLUMNS {
+        assert_cells(&table, name);
+    }
+    assert!(run.stdout.contains("median of 2 runs"), "{}", run.stdout);
+    for setting in ["pool size: 3 workers", "fileio: 100 bytes written and read back"] {
+        assert!(run.stdout.contains(setting), "{setting:?} in {}", run.stdout);
+    }
+    assert!(run.stdout.contains("Machine: "), "{}", run.stdout);
+    assert_left_nothing(&temp);
+
+    // The JSON holds every run, and reads back into the same table.
+    let again =
+        Program::example(BIN).arg("--from-json").arg(&json.to_string_lossy()).run_ok();
+    assert_eq!(again.stdout, run.stdout);
+    assert_valid_svg(&svg, &RUST_COLUMNS);
+}
+
+#[test]
+fn with_python_the_python_columns_join_the_rust_ones() {
+    if Program::python("bench_do_work.py").is_none() {
+        return;
+    }
+    let temp = empty_temp_dir("do-work-python-tmp");
+    let run = tiny(&temp).arg("--with-python").run_ok();
+    let table = Table::parse(&run.stdout);
+    for name in RUST_COLUMNS.iter().chain(&PYTHON_COLUMNS) {
+        assert_cells(&table, name);
+    }
+    assert!(run.stdout.contains("Python process pool start method: "), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(", Python 3."),
+        "the machine line names Python: {}",
+        run.stdout
+    );
+    assert_left_nothing(&temp);
+}
+
+#[test]
+fn the_python_benchmark_alone_prints_its_medians() {
+    let Some(python) = Program::python("bench_do_work.py") else { return };
+    let temp = empty_temp_dir("do-work-python-alone-tmp");
+    let run = python
+        .env("TMPDIR", &temp.to_string_lossy())
+        .arg("--workers")
+        .arg("2")
+        .arg("--fileio-items")
+        .arg("6")
+        .arg("--square-items")
+        .arg("9")
+        .arg("--runs")
+        .arg("1")
+        .run_ok();
+    let lines = run.lines();
+    assert_eq!(
+        lines[0],
+        "work | Python thread pool | Python process pool | Python, no pool"
+    );
+    for (line, row) in lines[1..].iter().zip(ROWS) {
+        assert!(line.starts_with(&format!("{row} | ")), "{row}: {line}");
+        assert_eq!(line.ends_with(" | -"), row.starts_with("no jobs"), "{line}");
+    }
+    assert_eq!(lines.len(), 1 + ROWS.len(), "{}", run.stdout);
+    assert_left_nothing(&temp);
+}
+
+#[test]
+fn the_books_table_and_chart_are_what_the_program_makes_of_the_recorded_figures() {
+    check_recorded_benchmark(
+        &Program::example(BIN),
+        "examples-bench/bench-do-work/recorded/run.json",
+        "examples-bench/bench-do-work/recorded/table.md",
+        "book/src/benchmarks/bench-do-work.svg",
+    );
+}
+
+#[test]
+fn bad_options_get_a_message_and_exit_code_2() {
+    assert_bad_options(
+        &Program::example(BIN),
+        &[
+            (&["--workers", "0"][..], "0 is not in 1..=200"),
+            (&["--fileio-items", "1"], "1 is not in 2..=100000"),
+            (&["--square-items", "many"], "invalid digit"),
+            (&["--file-bytes", "0"], "0 is not in 1..=10000000"),
+            (&["--runs", "0"], "0 is not in 1..=100"),
+        ],
+    );
+}

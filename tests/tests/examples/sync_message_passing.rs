@@ -1,0 +1,173 @@
+//! What sync-message-passing must print, and what its Python counterpart prints.
+//!
+//! Each stage is one thread (or process) reading one channel, so each stage's
+//! own lines come in input order; how the three stages' lines interleave is
+//! the scheduler's choice. The normalized form groups each part's lines by
+//! stage, which removes exactly that choice.
+
+use example_harness::{
+    Program, assert_absent, assert_in_order, check_recorded, first_word, group_by_label,
+    redact_pids,
+};
+
+const BIN: &str = "sync-message-passing";
+const STAGES: [&str; 3] = ["parse:", "work:", "collect:"];
+
+const PARSE: [&str; 7] = [
+    "parse: line 1 is 3",
+    "parse: line 2: \"x\" is not a number",
+    "parse: line 3 is 10",
+    "parse: line 4 is -4",
+    "parse: line 5: \"7.5\" is not a number",
+    "parse: line 6 is 12",
+    "parse: end of input, closing my output",
+];
+const WORK: [&str; 7] = [
+    "work: line 1: 3 squared is 9",
+    "work: line 2: passing the error along",
+    "work: line 3: 10 squared is 100",
+    "work: line 4: -4 squared is 16",
+    "work: line 5: passing the error along",
+    "work: line 6: 12 squared is 144",
+    "work: input closed, closing my output",
+];
+const COLLECT: [&str; 7] = [
+    "collect: line 1 gives 9",
+    "collect: line 2 gives an error",
+    "collect: line 3 gives 100",
+    "collect: line 4 gives 16",
+    "collect: line 5 gives an error",
+    "collect: line 6 gives 144",
+    "collect: input closed after 6 items",
+];
+
+/// The output cut at its "-- ... --" headers: the part under each header.
+fn parts(output: &str) -> Vec<String> {
+    let mut parts: Vec<String> = Vec::new();
+    for line in output.lines() {
+        match parts.last_mut() {
+            Some(part) if !line.starts_with("-- ") => part.push_str(&format!("{line}\n")),
+            _ => parts.push(String::new()),
+        }
+    }
+    parts
+}
+
+/// Each part's lines grouped by stage (each stage keeping its order), PIDs redacted.
+fn by_stage(output: &str) -> String {
+    let mut normalized = String::new();
+    let mut part = String::new();
+    for line in output.lines().chain(["-- end --"]) {
+        if line.starts_with("-- ") {
+            normalized.push_str(&group_by_label(&part, &STAGES, first_word));
+            part.clear();
+            if line != "-- end --" {
+                normalized.push_str(&format!("{line}\n"));
+            }
+        } else {
+            part.push_str(&format!("{line}\n"));
+        }
+    }
+    redact_pids(&normalized)
+}
+
+/// What one pipeline guarantees, whatever the interleaving.
+fn assert_pipeline(part: &str, summary: &str, work_pid_line: bool) {
+    assert_in_order(part, &PARSE);
+    assert_in_order(part, &WORK);
+    assert_in_order(part, &COLLECT);
+    // An item reaches a stage only after the stage before has printed it.
+    for line in 0..6 {
+        assert_in_order(part, &[PARSE[line], WORK[line], COLLECT[line]]);
+    }
+    // Each stage's input closes only after the stage before it has finished.
+    assert_in_order(part, &[PARSE[6], WORK[6], COLLECT[6], summary]);
+    let pid_lines = part.lines().filter(|line| line.starts_with("work: running in pid "));
+    assert_eq!(pid_lines.count(), usize::from(work_pid_line), "{part}");
+    let stage_lines = part.lines().filter(|line| STAGES.contains(&first_word(line)));
+    assert_eq!(stage_lines.count(), 21 + usize::from(work_pid_line), "{part}");
+}
+
+fn assert_both_pipelines(output: &str) {
+    let parts = parts(output);
+    assert_eq!(parts.len(), 2, "{output}");
+    assert_pipeline(
+        &parts[0],
+        "threads: squares [9, 100, 16, 144] and 2 errors, in input order",
+        false,
+    );
+    assert_pipeline(
+        &parts[1],
+        "processes: squares [9, 100, 16, 144] and 2 errors, in input order",
+        true,
+    );
+    assert_eq!(output.lines().last(), Some("both pipelines gave the same results"));
+}
+
+#[test]
+fn both_pipelines_pass_every_line_through_and_close_in_order() {
+    let program = Program::example(BIN);
+    let run = program.run_ok();
+    assert_both_pipelines(&run.stdout);
+    insta::assert_snapshot!("by_stage", by_stage(&run.stdout));
+    check_recorded(
+        &program,
+        "examples-sync/sync-message-passing/recorded/run.txt",
+        by_stage,
+        &run,
+    );
+}
+
+#[test]
+fn a_crashed_work_stage_is_an_error_not_a_hang() {
+    let run = Program::example(BIN).arg("--crash-at").arg("3").run();
+    assert_eq!(run.code, Some(1), "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("threads: the pipeline failed: the work thread panicked"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("processes: the pipeline failed: worker \"work\" (pid ")
+            && run.stderr.contains("exited with code 101"),
+        "{}",
+        run.stderr
+    );
+    // Lines 1 and 2 were sent on before the crash and still arrive; nothing after does.
+    let parts = parts(&run.stdout);
+    assert_eq!(parts.len(), 2, "{}", run.stdout);
+    for part in &parts {
+        assert_in_order(
+            part,
+            &[COLLECT[0], COLLECT[1], "collect: input closed after 2 items"],
+        );
+        assert_absent(part, &[COLLECT[2], COLLECT[3], COLLECT[4], COLLECT[5], WORK[6]]);
+    }
+    assert!(!run.stdout.contains("both pipelines"), "{}", run.stdout);
+}
+
+#[test]
+fn python_pipelines_with_sentinels_do_the_same() {
+    let Some(program) = Program::python("sync_message_passing.py") else { return };
+    let run = program.run_ok();
+    assert_both_pipelines(&run.stdout);
+    check_recorded(&program, "python/recorded/sync_message_passing.txt", by_stage, &run);
+}
+
+#[test]
+fn bad_arguments_are_refused_with_usage() {
+    for args in
+        [&["--crash-at", "7"][..], &["--crash-at", "two"], &["--crash-at"], &["--bogus"]]
+    {
+        let program =
+            args.iter().fold(Program::example(BIN), |program, arg| program.arg(arg));
+        let run = program.run();
+        assert_eq!(run.code, Some(2), "{args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("usage: sync-message-passing [--crash-at LINE]"),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
+    }
+}

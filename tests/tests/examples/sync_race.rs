@@ -1,0 +1,109 @@
+//! What sync-race must print, and what its Python counterpart prints.
+
+use example_harness::{Program, check_recorded};
+
+const BIN: &str = "sync-race";
+
+/// A line "<label> total <n>, <m> updates lost": the two numbers.
+fn racy_numbers(line: &str) -> Option<(u64, u64)> {
+    let (_, rest) = line.split_once(" total ")?;
+    let (total, rest) = rest.split_once(", ")?;
+    let lost = rest.strip_suffix(" updates lost")?;
+    Some((total.parse().ok()?, lost.parse().ok()?))
+}
+
+/// How many updates a racy run loses is up to the scheduler: replace the numbers.
+fn racy_numbers_hidden(output: &str) -> String {
+    output
+        .lines()
+        .map(|line| match (racy_numbers(line), line.split_once(" total ")) {
+            (Some(_), Some((label, _))) => {
+                format!("{label} total [RACY], [LOST] updates lost\n")
+            }
+            _ => format!("{line}\n"),
+        })
+        .collect()
+}
+
+/// What is certain about a racy total: at least one store happened, and no
+/// store can write more than the number of increments made.
+fn assert_racy_line(line: &str, expected: u64) {
+    let (total, lost) =
+        racy_numbers(line).unwrap_or_else(|| panic!("not a racy line: {line}"));
+    assert!(total > 0 && total <= expected, "{line}");
+    assert_eq!(total + lost, expected, "{line}");
+}
+
+fn assert_exact(run_stdout: &str, increments: u64) {
+    let expected = 4 * increments;
+    let lines: Vec<&str> = run_stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "{run_stdout}");
+    assert_eq!(
+        lines[0],
+        format!("4 threads add 1, {increments} times each: expected total {expected}")
+    );
+    assert!(lines[1].starts_with("load, then store:  total "), "{run_stdout}");
+    assert_racy_line(lines[1], expected);
+    assert_eq!(lines[2], format!("fetch_add:         total {expected}"));
+    assert_eq!(lines[3], format!("Mutex<u64>:        total {expected}"));
+}
+
+#[test]
+fn the_fixed_counters_are_exact_and_the_racy_one_is_at_most_that() {
+    let program = Program::example(BIN);
+    let run = program.run_ok();
+    assert_exact(&run.stdout, 1_000_000);
+    insta::assert_snapshot!("default", racy_numbers_hidden(&run.stdout));
+    check_recorded(
+        &program,
+        "examples-sync/sync-race/recorded/run.txt",
+        racy_numbers_hidden,
+        &run,
+    );
+}
+
+#[test]
+fn the_number_of_increments_can_be_chosen() {
+    let run = Program::example(BIN).arg("--increments").arg("1000").run_ok();
+    assert_exact(&run.stdout, 1000);
+}
+
+#[test]
+fn a_bad_number_of_increments_is_refused_with_usage() {
+    for args in [
+        &["--increments", "many"][..],
+        &["--increments", "0"],
+        &["--increments", "-5"],
+        &["--increments", "18446744073709551615"],
+        &["--increments"],
+        &["--bogus"],
+    ] {
+        let program =
+            args.iter().fold(Program::example(BIN), |program, arg| program.arg(arg));
+        let run = program.run();
+        assert_eq!(run.code, Some(2), "{args:?}\n{}", run.stderr);
+        assert!(
+            run.stderr.contains("usage: sync-race [--increments N]"),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stdout.is_empty(), "{args:?}\n{}", run.stdout);
+    }
+}
+
+#[test]
+fn python_loses_updates_only_where_a_switch_can_come_and_the_lock_is_exact() {
+    let Some(program) = Program::python("sync_race.py") else {
+        return;
+    };
+    let run = program.run_ok();
+    let lines = run.lines();
+    assert_eq!(lines.len(), 4, "{}", run.stdout);
+    assert_eq!(lines[0], "4 threads add 1, 100000 times each: expected total 400000");
+    assert!(lines[1].starts_with("counter += 1: "), "{}", run.stdout);
+    assert_racy_line(lines[1], 400_000);
+    assert!(lines[2].starts_with("counter = add_one(counter): "), "{}", run.stdout);
+    assert_racy_line(lines[2], 400_000);
+    assert_eq!(lines[3], "the same, holding a lock:    total 400000, matches");
+    check_recorded(&program, "python/recorded/sync_race.txt", racy_numbers_hidden, &run);
+}

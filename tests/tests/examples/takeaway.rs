@@ -1,0 +1,48 @@
+//! Every example, copied out of the workspace as its chapter says, builds and
+//! runs there, and prints what its own tests demand.
+//!
+//! Building ~40 copies takes minutes, so the test that does it is ignored by
+//! `cargo test --workspace`; CI runs it:
+//!
+//! ```sh
+//! cargo test -p example-harness --test examples -- --ignored takeaway
+//! ```
+
+use example_harness::Program;
+use example_harness::takeaway::{copy_out, examples};
+
+/// A check from an example's module, run on a program built somewhere.
+type Check = fn(Program);
+
+/// Each example's check, from its own module: a copy must pass it too.
+const CHECKS: &[(&str, Check)] = &[
+    ("process-join", crate::process_join::check_copy),
+    ("thread-join", crate::thread_join::check_copy),
+];
+
+fn check_of(name: &str) -> Check {
+    let found = CHECKS.iter().find(|(example, _)| *example == name);
+    found.unwrap_or_else(|| panic!("{name} has no take-away check in {}", file!())).1
+}
+
+#[test]
+fn every_example_has_a_takeaway_check() {
+    for example in examples() {
+        check_of(&example.name);
+    }
+}
+
+#[test]
+#[ignore = "builds every example outside the workspace; CI runs it"]
+fn every_example_runs_when_copied_out() {
+    // TAKEAWAY=thread-join,process-join checks only those.
+    let only = std::env::var("TAKEAWAY").ok();
+    let wanted =
+        |name: &str| only.as_ref().is_none_or(|list| list.split(',').any(|n| n == name));
+    for example in examples().into_iter().filter(|example| wanted(&example.name)) {
+        let check = check_of(&example.name);
+        let copied = copy_out(&example);
+        eprintln!("{}: built outside the workspace, checking it", example.name);
+        check(Program::binary(&copied.binary.to_string_lossy()));
+    }
+}

@@ -1,0 +1,50 @@
+//! What thread-shared-result must print, and what its Python counterpart prints.
+
+use example_harness::{Program, assert_in_order, check_recorded};
+
+const BIN: &str = "thread-shared-result";
+
+/// Nothing here depends on the scheduler: every fix joins before it prints.
+fn as_printed(output: &str) -> String {
+    output.to_owned()
+}
+
+#[test]
+fn every_fix_hands_the_result_back() {
+    let program = Program::example(BIN);
+    let run = program.run_ok();
+    for how in ["join handle", "scoped threads", "Arc<Mutex<_>>"] {
+        let line = format!("{how:>14}: square of 7 = 49, fourth power = 2401");
+        assert_in_order(&run.stdout, &[line.as_str()]);
+    }
+    assert_eq!(run.lines().len(), 3, "{}", run.stdout);
+    insta::assert_snapshot!("fixes", run.stdout);
+    check_recorded(
+        &program,
+        "examples-threads/thread-shared-result/recorded/run.txt",
+        as_printed,
+        &run,
+    );
+}
+
+#[test]
+fn python_thread_sets_a_local_unless_it_says_global() {
+    let Some(program) = Program::python("thread_shared_result.py") else {
+        return;
+    };
+    let run = program.run_ok();
+    assert_in_order(
+        &run.stdout,
+        &[
+            "result after a thread assigned it: None",
+            "result after a thread assigned it as a global: 49",
+            "result returned through a queue: 49",
+        ],
+    );
+    check_recorded(
+        &program,
+        "python/recorded/thread_shared_result.txt",
+        as_printed,
+        &run,
+    );
+}
