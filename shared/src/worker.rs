@@ -83,8 +83,9 @@ enum Hello<Job, Reply> {
 // ANCHOR: role
 /// The role this process was started in, or `None` in the parent.
 pub fn role() -> Option<String> {
-    let mut args = std::env::args().skip(1);
-    if args.next()? == WORKER_FLAG { args.next() } else { None }
+    // args_os: an argument that is not UTF-8 is the program's to refuse, not a panic here.
+    let mut args = std::env::args_os().skip(1);
+    if args.next()? == WORKER_FLAG { args.next()?.into_string().ok() } else { None }
 }
 // ANCHOR_END: role
 

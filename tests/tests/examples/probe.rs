@@ -28,8 +28,13 @@ fn quick_arguments(binary: &str) -> &'static [&'static str] {
     }
 }
 
+/// Every binary of every example; `PROBE=name1,name2` probes only those examples.
 fn binaries() -> Vec<String> {
-    examples().iter().flat_map(|example| example.binaries()).collect()
+    let only = std::env::var("PROBE").ok();
+    let wanted =
+        |name: &str| only.as_ref().is_none_or(|list| list.split(',').any(|n| n == name));
+    let examples = examples().into_iter().filter(|example| wanted(&example.name));
+    examples.flat_map(|example| example.binaries()).collect()
 }
 
 /// Runs `binary` with `args`, stdout and stderr captured, killed after a minute.
