@@ -213,6 +213,22 @@ impl Program {
     }
 }
 
+/// The version of `python3` the Python counterparts run on, as (major, minor):
+/// CI runs them on each CPython present (`PYENV_VERSION=3.12.1 cargo test`),
+/// and a test asserts per version what really differs between versions.
+pub fn python_version() -> (u32, u32) {
+    static VERSION: OnceLock<(u32, u32)> = OnceLock::new();
+    *VERSION.get_or_init(|| {
+        let output = std::process::Command::new("python3")
+            .args(["-c", "import sys; print(*sys.version_info[:2])"])
+            .output()
+            .expect("python3 runs");
+        let text = String::from_utf8(output.stdout).expect("UTF-8");
+        let mut numbers = text.split_whitespace().map(|n| n.parse().expect("a number"));
+        (numbers.next().expect("major"), numbers.next().expect("minor"))
+    })
+}
+
 fn python_available() -> bool {
     std::process::Command::new("python3")
         .arg("--version")
