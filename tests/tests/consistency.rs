@@ -456,3 +456,34 @@ fn every_chapter_tells_how_to_take_its_example_along() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// CI runs the Python counterparts again on every CPython present by
+/// filtering the tests on "python" (`.ci/run`), so a test that runs one must
+/// say so in its name.
+#[test]
+fn every_test_that_runs_python_says_so_in_its_name() {
+    let mut unnamed = Vec::new();
+    for file in files_under(&workspace_root().join("tests/tests"), "rs") {
+        if file.ends_with("consistency.rs") {
+            continue; // this file only names Program::python in its checks
+        }
+        let text = read(&file);
+        for test in text.split("#[test]").skip(1) {
+            let name = test
+                .split("fn ")
+                .nth(1)
+                .and_then(|rest| rest.split('(').next())
+                .unwrap_or("")
+                .to_owned();
+            let body = test.split("\n}\n").next().unwrap_or("");
+            if body.contains("Program::python(") && !name.contains("python") {
+                unnamed.push(format!("{}: {name}", file.display()));
+            }
+        }
+    }
+    assert!(
+        unnamed.is_empty(),
+        "tests that run Python without saying so:\n{}",
+        unnamed.join("\n")
+    );
+}
