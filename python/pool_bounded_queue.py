@@ -6,7 +6,7 @@ free. A lock makes "count myself in, then read the count" one step, as the
 atomics do in the Rust version.
 """
 
-import sys
+import argparse
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -14,7 +14,6 @@ from concurrent.futures import ThreadPoolExecutor
 from steps import STEP, say
 
 JOB_STEPS = [3, 1, 2, 1, 3, 2, 1, 2, 1, 2]  # how long each job runs, in steps
-USAGE = "usage: pool_bounded_queue.py [--workers N]   (N >= 1, default 4)"
 
 lock = threading.Lock()
 running = 0
@@ -35,24 +34,23 @@ def job(number, steps):
     say(f"finish job {number} (running: {now})")
 
 
-def parse_workers(args):
-    if not args:
-        return 4
-    if len(args) == 2 and args[0] == "--workers" and args[1].isdigit() and int(args[1]) >= 1:
-        return int(args[1])
-    print(f"pool_bounded_queue.py: unexpected arguments {args}\n{USAGE}", file=sys.stderr)
-    sys.exit(2)
+def worker_count(text):
+    workers = int(text)  # argparse reports a ValueError as an invalid value
+    if not 1 <= workers <= 100:
+        raise argparse.ArgumentTypeError(f"{workers} is not in 1..=100")
+    return workers
 
 
 def main():
-    workers = parse_workers(sys.argv[1:])
+    parser = argparse.ArgumentParser(description="Ten jobs, at most --workers at once.")
+    parser.add_argument("--workers", type=worker_count, default=4, help="threads in the pool")
+    workers = parser.parse_args().workers
     say(f"{len(JOB_STEPS)} jobs, at most {workers} running at once")
     with ThreadPoolExecutor(max_workers=workers) as executor:
         futures = [executor.submit(job, n, steps) for n, steps in enumerate(JOB_STEPS, 1)]
     for future in futures:
         future.result()  # re-raises an exception a job ended with
     say(f"peak: {peak} running at once (limit {workers})")
-    assert peak <= workers
 
 
 if __name__ == "__main__":

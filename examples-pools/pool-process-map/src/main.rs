@@ -5,30 +5,46 @@
 //! `ProcessPool`: eight worker processes, each this program started again,
 //! square the numbers 1 to 10, each taking one step.
 //!
+//!     cargo run -p pool-process-map
+//!
 //! Watch for: the same two lines as the thread version. The squares come back
 //! in input order, though the workers finish in any order; ten jobs on eight
 //! workers take two steps.
 
 use std::thread;
+use std::time::Duration;
 
 use anyhow::Result;
-use process_toolkit::pace;
+use clap::{Parser, value_parser};
 use process_toolkit::pool::{self, Executor, ProcessPool};
 
 // ANCHOR: square
 /// Runs in a worker process: a slow square, one step long.
 fn square(a: u64) -> u64 {
-    // A worker reads the step itself: it is another process, with its own copy
-    // of the environment (STEP_MS included).
-    thread::sleep(pace::step().unwrap_or(pace::DEFAULT_STEP));
+    // A worker is another process: none of the parent's variables reach it,
+    // only its own copy of the environment, where the parent put the step.
+    let step_ms = std::env::var("STEP_MS").expect("set by the parent");
+    thread::sleep(Duration::from_millis(step_ms.parse().unwrap()));
     a * a
 }
 // ANCHOR_END: square
 
 // ANCHOR: main
+/// The squares of 1 to 10 on a pool of 8 worker processes, in input order.
+#[derive(Parser)]
+struct Args {
+    /// Milliseconds per step: the article sleeps one second.
+    #[arg(long, env = "STEP_MS", default_value_t = 1000, value_parser = value_parser!(u64).range(..=60_000))]
+    step_ms: u64,
+}
+
 fn main() -> Result<()> {
+    sigpipe::reset();
     pool::serve_if_worker(square); // in a worker process: serve jobs, then exit
-    pace::step()?; // a bad STEP_MS is reported here, once, not in every worker
+    let args = Args::parse(); // a bad STEP_MS stops the program here, before any worker starts
+    // Each worker starts with a copy of this environment, whether the step came
+    // from STEP_MS or from --step-ms. SAFETY: no other thread runs yet.
+    unsafe { std::env::set_var("STEP_MS", args.step_ms.to_string()) };
 
     let workers = ProcessPool::new(8, square)?;
     let squares = workers.map(1..=10)?;

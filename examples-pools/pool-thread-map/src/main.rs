@@ -3,29 +3,30 @@
 //!
 //! Python's answer is `ThreadPoolExecutor(max_workers=8).map(square, data)`.
 //! The direct translation uses the `threadpool` crate: 8 threads, one job
-//! queued per item, and one channel per job to bring its result back. Run it
-//! with `--rayon` for the idiomatic Rust version: a parallel iterator.
+//! queued per item, and one channel per job to bring its result back. With
+//! `--rayon`, the idiomatic Rust version: a parallel iterator.
 //!
-//! Watch for: both versions print the same two lines on every run, the ten
-//! squares in input order, then `Finish`. Each job sleeps one step and 8 run at
-//! once, so the ten jobs take two steps; they finish in no particular order,
-//! yet the list is always in input order.
+//!     cargo run -p pool-thread-map
+//!     cargo run -p pool-thread-map -- --rayon
+//!
+//! Watch for: both print the same two lines on every run, the ten squares in
+//! input order, then `Finish`. Each job sleeps one step and 8 run at once, so
+//! the ten jobs take two steps; they finish in no particular order, yet the
+//! list is always in input order.
 
 use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
-use anyhow::{Result, anyhow};
-use process_toolkit::pace;
+use anyhow::Result;
+use clap::{Parser, value_parser};
 use rayon::prelude::*;
 use threadpool::ThreadPool;
 
+// ANCHOR: square
 /// `max_workers=8`, as in the article.
 const WORKERS: usize = 8;
 
-const USAGE: &str = "usage: pool-thread-map [--rayon]";
-
-// ANCHOR: square
 /// One job: a step of pretend work (the article's `time.sleep(1)`), then the answer.
 fn square(a: u64, step: Duration) -> u64 {
     thread::sleep(step);
@@ -50,12 +51,10 @@ fn map_on_threadpool(step: Duration) -> Result<Vec<u64>> {
             receiver
         })
         .collect();
-    // Receiving in input order is what keeps the order: a result that is ready
-    // early waits in its channel until its turn comes.
-    receivers
-        .into_iter()
-        .map(|receiver| receiver.recv().map_err(|_| anyhow!("a square job panicked")))
-        .collect()
+    // Receiving in input order keeps the order: a result that is ready early
+    // waits in its channel for its turn. A job that panicked never sends, and
+    // its recv() is an error instead of a wait forever.
+    Ok(receivers.iter().map(mpsc::Receiver::recv).collect::<Result<_, _>>()?)
 }
 // ANCHOR_END: threadpool
 
@@ -69,19 +68,24 @@ fn map_with_rayon(step: Duration) -> Result<Vec<u64>> {
 // ANCHOR_END: rayon
 
 // ANCHOR: main
+/// The squares of 1 to 10 on a pool of 8 threads, in input order.
+#[derive(Parser)]
+struct Args {
+    /// Map with a rayon parallel iterator instead of the threadpool crate.
+    #[arg(long)]
+    rayon: bool,
+    /// Milliseconds per step: the article sleeps one second.
+    #[arg(long, env = "STEP_MS", default_value_t = 1000, value_parser = value_parser!(u64).range(..=60_000))]
+    step_ms: u64,
+}
+
 fn main() -> Result<()> {
-    let step = pace::step()?;
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let squares = match args.as_slice() {
-        [] => map_on_threadpool(step)?,
-        [flag] if flag == "--rayon" => map_with_rayon(step)?,
-        _ => {
-            eprintln!("pool-thread-map: unexpected arguments {args:?}\n{USAGE}");
-            std::process::exit(2);
-        }
-    };
+    sigpipe::reset();
+    let args = Args::parse();
+    let step = Duration::from_millis(args.step_ms);
+    let squares =
+        if args.rayon { map_with_rayon(step)? } else { map_on_threadpool(step)? };
     println!("{squares:?}"); // a Vec prints like a Python list
-    assert_eq!(squares, [1, 4, 9, 16, 25, 36, 49, 64, 81, 100]);
     println!("Finish");
     Ok(())
 }

@@ -16,6 +16,10 @@ type Check = fn(Program);
 
 /// Each example's check, from its own module: a copy must pass it too.
 const CHECKS: &[(&str, Check)] = &[
+    ("pool-bounded-queue", crate::pool_bounded_queue::check_copy),
+    ("pool-process-map", crate::pool_process_map::check_copy),
+    ("pool-switch", crate::pool_switch::check_copy),
+    ("pool-thread-map", crate::pool_thread_map::check_copy),
     ("process-join", crate::process_join::check_copy),
     ("thread-join", crate::thread_join::check_copy),
 ];
