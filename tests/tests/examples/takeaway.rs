@@ -17,7 +17,15 @@ type Check = fn(Program);
 /// Each example's check, from its own module: a copy must pass it too.
 const CHECKS: &[(&str, Check)] = &[
     ("process-join", crate::process_join::check_copy),
+    ("sync-lock", crate::sync_lock::check_copy),
+    ("sync-message-passing", crate::sync_message_passing::check_copy),
+    ("sync-producer-consumer", crate::sync_producer_consumer::check_copy),
+    ("sync-race", crate::sync_race::check_copy),
+    ("sync-shared-counter", crate::sync_shared_counter::check_copy),
     ("thread-join", crate::thread_join::check_copy),
+    ("thread-numbers-letters", crate::thread_numbers_letters::check_copy),
+    ("thread-shared-result", crate::thread_shared_result::check_copy),
+    ("thread-stop-flag", crate::thread_stop_flag::check_copy),
 ];
 
 fn check_of(name: &str) -> Check {
