@@ -65,8 +65,9 @@ fn main() {
     // ANCHOR: poisoned
     // The panic message goes to stderr; join() turns the panic into an Err.
     let joined = thread::scope(|scope| scope.spawn(|| update_then_panic(&log)).join());
-    if joined.is_err() {
-        println!("main: thread 5 panicked; join returned Err");
+    match joined {
+        Err(_panic) => println!("main: thread 5 panicked; join returned Err"),
+        Ok(()) => println!("main: thread 5 returned; join returned Ok"),
     }
     // The guard was dropped during the panic, so this lock() returns at once...
     match log.lock() {

@@ -10,10 +10,10 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+// ANCHOR: item
 /// The input: one number per line, and two lines that are not whole numbers.
 const LINES: [&str; 6] = ["3", "x", "10", "-4", "7.5", "12"];
 
-// ANCHOR: item
 /// A line on its way through the pipeline: where it was, and what it became.
 #[derive(Serialize, Deserialize, Debug, PartialEq)]
 pub struct Item {

@@ -29,13 +29,13 @@ struct Args {
     step_ms: u64,
 }
 
+// ANCHOR: produce_consume
 const CAPACITY: usize = 3;
 
 /// Items are named after their producer: "1-3" is producer 1's third.
 /// `None` is the signal to stop.
 type Buffer = BoundedBuffer<Option<String>>;
 
-// ANCHOR: produce_consume
 /// Makes five items, one a step, and puts each one in the buffer.
 fn produce(producer: u32, buffer: &Buffer, step: Duration) {
     for number in 1..=5 {
@@ -75,16 +75,17 @@ fn main() {
         let producers: Vec<_> = (1..=2)
             .map(|producer| scope.spawn(move || produce(producer, buffer, step)))
             .collect();
-        // Once every producer is done, one stop per consumer, behind the last
-        // item. Put in even if a producer panicked: without them the consumers
-        // would wait for ever, and so would the scope.
-        let produced = producers.into_iter().all(|producer| producer.join().is_ok());
+        // Wait for every producer, then put one stop per consumer behind the
+        // last item. Even if a producer panicked: without their stops, the
+        // consumers would wait for ever, and so would the scope.
+        let joined: Vec<_> =
+            producers.into_iter().map(|producer| producer.join()).collect();
         for _ in 1..=2 {
             buffer.push(None, |len| {
                 println!("main put stop (buffer: {len} of {CAPACITY})")
             });
         }
-        assert!(produced, "a producer panicked");
+        assert!(joined.iter().all(Result::is_ok), "a producer panicked");
     });
 }
 // ANCHOR_END: main

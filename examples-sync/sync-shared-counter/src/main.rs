@@ -28,6 +28,7 @@ struct Args {
     step_ms: u64,
 }
 
+// ANCHOR: counts
 /// The pages fetched, with repeats: one line of three per worker.
 #[rustfmt::skip]
 const FETCHED: [&str; 12] = [
@@ -39,6 +40,14 @@ const FETCHED: [&str; 12] = [
 
 /// How many times each page was fetched: Python's `Counter`, sorted by page.
 type Counts = BTreeMap<String, u32>;
+
+/// The counts on one line: "docs.rs 1, example.com 2".
+fn show(counts: &Counts) -> String {
+    let pages: Vec<String> =
+        counts.iter().map(|(page, n)| format!("{page} {n}")).collect();
+    pages.join(", ")
+}
+// ANCHOR_END: counts
 
 // ANCHOR: threads
 fn count_on_threads(step: Duration) -> Counts {
@@ -88,13 +97,6 @@ fn count_in_processes(step: Duration) -> Result<Counts> {
     Ok(merged)
 }
 // ANCHOR_END: processes
-
-/// The counts on one line: "docs.rs 1, example.com 2".
-fn show(counts: &Counts) -> String {
-    let pages: Vec<String> =
-        counts.iter().map(|(page, n)| format!("{page} {n}")).collect();
-    pages.join(", ")
-}
 
 fn main() -> Result<()> {
     sigpipe::reset();
