@@ -93,3 +93,25 @@ fn python_worker_stops_on_its_event() {
     assert_eq!(run.lines().last().copied(), Some("main: the worker has stopped"));
     check_recorded(&program, "python/recorded/thread_stop_flag.txt", settled, &run);
 }
+
+#[test]
+fn runs_that_differ_only_in_their_step_count_settle_alike() {
+    let stop_after = |steps: u32| -> String {
+        let mut run = String::from("-- stopping with a channel --\n");
+        for step in 1..=steps {
+            run.push_str(&format!("worker: step {step}\n"));
+        }
+        run.push_str("main: sending the stop message\n");
+        run.push_str(&format!(
+            "worker: got the stop message after {steps} steps, cleaning up\n"
+        ));
+        run + &format!("main: the worker stopped after {steps} steps\n")
+    };
+    assert_eq!(settled(&stop_after(3)), settled(&stop_after(4)));
+    assert_eq!(
+        settled(&stop_after(3)),
+        "-- stopping with a channel --\nmain: sending the stop message\n\
+         worker: got the stop message after N steps, cleaning up\n\
+         main: the worker stopped after N steps\n"
+    );
+}
