@@ -4,31 +4,26 @@ Python cannot kill a thread either. Event.wait(timeout) is both the pause and
 the check, like recv_timeout on the Rust channel: set() ends the wait at once.
 """
 
-import queue
 import threading
+import time
 
 from steps import STEP, say
 
-STEPS_BEFORE_STOP = 3
 
-
-def worker(stop, progress):
+def worker(stop):
     done = 0
     while True:
         done += 1
         say(f"worker: step {done}")
-        progress.put(done)
         if stop.wait(STEP):
             break
     say(f"worker: got the stop request after {done} steps, cleaning up")
 
 
 stop = threading.Event()
-progress = queue.Queue()
-thread = threading.Thread(target=worker, args=(stop, progress))
+thread = threading.Thread(target=worker, args=(stop,))
 thread.start()
-while progress.get() < STEPS_BEFORE_STOP:
-    pass
+time.sleep(2.5 * STEP)  # let it work for two steps and a half
 say("main: setting the stop event")
 stop.set()
 thread.join()

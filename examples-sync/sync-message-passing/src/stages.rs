@@ -10,14 +10,14 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-/// The input: one number per line, and two lines that are not whole numbers.
-pub const LINES: [&str; 6] = ["3", "x", "10", "-4", "7.5", "12"];
-
 // ANCHOR: item
+/// The input: one number per line, and two lines that are not whole numbers.
+const LINES: [&str; 6] = ["3", "x", "10", "-4", "7.5", "12"];
+
 /// A line on its way through the pipeline: where it was, and what it became.
 #[derive(Serialize, Deserialize, Debug, PartialEq)]
 pub struct Item {
-    pub line: usize,
+    pub line: u32,
     pub value: Result<i64, String>,
 }
 // ANCHOR_END: item
@@ -40,24 +40,20 @@ pub fn parse(mut send: impl FnMut(Item) -> bool) {
 
 /// Squares each number, taking a step for each; errors pass through untouched.
 pub fn work(
-    input: impl Iterator<Item = Item>,
+    input: impl IntoIterator<Item = Item>,
     mut send: impl FnMut(Item) -> bool,
     step: Duration,
-    crash_at: Option<usize>,
 ) {
     for mut item in input {
-        if crash_at == Some(item.line) {
-            panic!("work: crashing at line {}, as --crash-at asked", item.line);
-        }
         match item.value {
             Ok(number) => {
                 thread::sleep(step);
-                item.value = Ok(number * number);
                 println!(
                     "work: line {}: {number} squared is {}",
                     item.line,
                     number * number
                 );
+                item.value = Ok(number * number);
             }
             Err(_) => println!("work: line {}: passing the error along", item.line),
         }
@@ -69,7 +65,7 @@ pub fn work(
 }
 
 /// Keeps every item, in the order they come; the loop ends when the input closes.
-pub fn collect(input: impl Iterator<Item = Item>) -> Vec<Item> {
+pub fn collect(input: impl IntoIterator<Item = Item>) -> Vec<Item> {
     let mut items = Vec::new();
     for item in input {
         match &item.value {

@@ -1,27 +1,35 @@
 //! Can threads count into one shared map? And processes, which share nothing?
 //!
-//! The in-depth guide counts fetched pages in a `collections.Counter` that the
-//! threads of a pool share, and calls it thread-safe; for processes it hands a
-//! `multiprocessing.Queue` to pool workers. Here twelve fetches of five pages
-//! are split among four threads that count into one `Mutex<HashMap>`, then
-//! among four worker processes that each count into a map of their own and
-//! send it back, for the parent to merge.
+//! The in-depth guide counts fetched pages in a `collections.Counter` shared by
+//! the threads of a pool, and calls it thread-safe; for processes it hands a
+//! `multiprocessing.Queue` to pool workers. Here twelve fetches are counted by
+//! four threads into one `Mutex<BTreeMap>`, then by four worker processes, each
+//! into a map of its own that it sends back for the parent to merge.
 //!
-//! Watch for: both parts print the same counts, and the program checks that
-//! they do. The chunks come back from the processes in the order they were
-//! handed out, because `map` keeps the order of its jobs.
+//!     cargo run -p sync-shared-counter
+//!
+//! Watch for: both parts print the same counts, and the chunks come back in the
+//! order they were handed out, because `map` keeps the order of its jobs.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::thread;
 use std::time::Duration;
 
-use anyhow::{Result, anyhow, ensure};
-use process_toolkit::pace;
+use anyhow::{Result, ensure};
+use clap::{Parser, value_parser};
 use process_toolkit::pool::{self, Executor, ProcessPool};
 
-/// The pages fetched, in order, with repeats: twelve fetches, five pages. One
-/// line per worker: the threads and the processes split the list the same way.
+/// Twelve fetches counted by four threads in one map, then by four processes.
+#[derive(Parser)]
+struct Args {
+    /// Milliseconds per fetch.
+    #[arg(long, env = "STEP_MS", default_value_t = 1000, value_parser = value_parser!(u64).range(..=60_000))]
+    step_ms: u64,
+}
+
+// ANCHOR: counts
+/// The pages fetched, with repeats: one line of three per worker.
 #[rustfmt::skip]
 const FETCHED: [&str; 12] = [
     "example.com", "python.org", "example.com",
@@ -29,95 +37,81 @@ const FETCHED: [&str; 12] = [
     "python.org", "example.com", "crates.io",
     "rust-lang.org", "python.org", "example.com",
 ];
-const WORKERS: usize = 4;
-const CHUNK: usize = FETCHED.len() / WORKERS;
 
-/// How many times each page was fetched: Python's `Counter`.
-type Counts = HashMap<String, u32>;
+/// How many times each page was fetched: Python's `Counter`, sorted by page.
+type Counts = BTreeMap<String, u32>;
+
+/// The counts on one line: "docs.rs 1, example.com 2".
+fn show(counts: &Counts) -> String {
+    let pages: Vec<String> =
+        counts.iter().map(|(page, n)| format!("{page} {n}")).collect();
+    pages.join(", ")
+}
+// ANCHOR_END: counts
 
 // ANCHOR: threads
-fn count_on_threads(step: Duration) -> Result<Counts> {
+fn count_on_threads(step: Duration) -> Counts {
     let shared = Mutex::new(Counts::new());
     // Scoped threads may borrow `shared`: the scope ends only after every thread has.
     thread::scope(|scope| {
-        let threads: Vec<_> = FETCHED
-            .chunks(CHUNK)
-            .map(|chunk| {
-                let shared = &shared;
-                scope.spawn(move || {
-                    for page in chunk {
-                        thread::sleep(step); // the request: slow, and it needs no lock
-                        let mut counts = shared.lock().expect("no panic while counting");
-                        *counts.entry(page.to_string()).or_insert(0) += 1;
-                    } // the guard `counts` is dropped here: locked for the update only
-                })
-            })
-            .collect();
-        threads.into_iter().try_for_each(|thread| {
-            thread.join().map_err(|_| anyhow!("a counting thread panicked"))
-        })
-    })?;
-    shared.into_inner().map_err(|_| anyhow!("a thread panicked while holding the lock"))
+        for chunk in FETCHED.chunks(3) {
+            let shared = &shared;
+            scope.spawn(move || {
+                for page in chunk {
+                    thread::sleep(step); // the request: slow, and it needs no lock
+                    let mut counts = shared.lock().unwrap();
+                    *counts.entry(page.to_string()).or_default() += 1;
+                } // the guard `counts` is dropped here: locked for the update only
+            });
+        }
+    });
+    shared.into_inner().unwrap()
 }
 // ANCHOR_END: threads
 
 // ANCHOR: processes
 /// Runs in a worker process: counts one chunk in a map of its own, and returns it.
-fn count_chunk(chunk: Vec<String>) -> Counts {
-    let step = pace::step().unwrap_or(pace::DEFAULT_STEP);
+fn count_chunk((chunk, step): (Vec<String>, Duration)) -> Counts {
     let mut counts = Counts::new();
     for page in chunk {
         thread::sleep(step); // the request
-        *counts.entry(page).or_insert(0) += 1; // nobody else can see this map: no lock
+        *counts.entry(page).or_default() += 1; // nobody else can see this map: no lock
     }
     counts
 }
 
-fn count_in_processes() -> Result<Counts> {
-    let pool = ProcessPool::new(WORKERS, count_chunk)?;
-    let chunks: Vec<Vec<String>> = (FETCHED.chunks(CHUNK))
-        .map(|chunk| chunk.iter().map(|page| page.to_string()).collect())
-        .collect();
+fn count_in_processes(step: Duration) -> Result<Counts> {
+    let pool = ProcessPool::new(4, count_chunk)?;
+    let jobs = FETCHED.chunks(3).map(|chunk| {
+        let pages = chunk.iter().map(|page| page.to_string()).collect();
+        (pages, step)
+    });
     let mut merged = Counts::new();
     // Each worker's map travels back as a message (serialized, like a pickled Counter).
-    for (chunk, counts) in (1..).zip(pool.map(chunks)?) {
+    for (chunk, counts) in (1..).zip(pool.map(jobs)?) {
         println!("chunk {chunk} from a worker process: {}", show(&counts));
         for (page, count) in counts {
-            *merged.entry(page).or_insert(0) += count;
+            *merged.entry(page).or_default() += count;
         }
     }
     Ok(merged)
 }
 // ANCHOR_END: processes
 
-/// A map's counts sorted by page, on one line: "docs.rs 1, example.com 2".
-fn show(counts: &Counts) -> String {
-    let mut pages: Vec<_> = counts.iter().collect();
-    pages.sort();
-    let entries: Vec<String> =
-        pages.iter().map(|(page, n)| format!("{page} {n}")).collect();
-    entries.join(", ")
-}
-
 fn main() -> Result<()> {
+    sigpipe::reset();
     pool::serve_if_worker(count_chunk); // in a worker process: count chunks, then exit
-    let step = pace::step()?;
+    let step = Duration::from_millis(Args::parse().step_ms);
 
-    println!("-- {WORKERS} threads counting into one shared map --");
-    let on_threads = count_on_threads(step)?;
+    println!("-- 4 threads counting into one shared map --");
+    let on_threads = count_on_threads(step);
     println!("counts: {}", show(&on_threads));
 
-    println!("-- {WORKERS} processes counting separately, merged by the parent --");
-    let in_processes = count_in_processes()?;
+    println!("-- 4 processes counting separately, merged by the parent --");
+    let in_processes = count_in_processes(step)?;
     println!("counts: {}", show(&in_processes));
 
     ensure!(on_threads == in_processes, "threads and processes counted differently");
-    let total: u32 = on_threads.values().sum();
-    ensure!(
-        total as usize == FETCHED.len(),
-        "{total} fetches counted, not {}",
-        FETCHED.len()
-    );
-    println!("both ways counted all {total} fetches alike");
+    println!("both ways counted all {} fetches alike", on_threads.values().sum::<u32>());
     Ok(())
 }

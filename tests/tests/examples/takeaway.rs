@@ -21,7 +21,15 @@ const CHECKS: &[(&str, Check)] = &[
     ("pool-switch", crate::pool_switch::check_copy),
     ("pool-thread-map", crate::pool_thread_map::check_copy),
     ("process-join", crate::process_join::check_copy),
+    ("sync-lock", crate::sync_lock::check_copy),
+    ("sync-message-passing", crate::sync_message_passing::check_copy),
+    ("sync-producer-consumer", crate::sync_producer_consumer::check_copy),
+    ("sync-race", crate::sync_race::check_copy),
+    ("sync-shared-counter", crate::sync_shared_counter::check_copy),
     ("thread-join", crate::thread_join::check_copy),
+    ("thread-numbers-letters", crate::thread_numbers_letters::check_copy),
+    ("thread-shared-result", crate::thread_shared_result::check_copy),
+    ("thread-stop-flag", crate::thread_stop_flag::check_copy),
 ];
 
 fn check_of(name: &str) -> Check {

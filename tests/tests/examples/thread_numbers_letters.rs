@@ -11,6 +11,11 @@ fn by_thread(output: &str) -> String {
     group_by_label(output, &["Number:", "Letter:"], first_word)
 }
 
+/// What the take-away test checks on a copy built outside the workspace.
+pub fn check_copy(program: Program) {
+    assert_numbers_letters_interleaved(&program.step_ms(300).run_ok().stdout);
+}
+
 #[test]
 fn both_threads_print_at_once_each_in_order() {
     let program = Program::example(BIN).step_ms(300);
