@@ -16,6 +16,7 @@ type Check = fn(Program);
 
 /// Each example's check, from its own module: a copy must pass it too.
 const CHECKS: &[(&str, Check)] = &[
+    ("pool-fib-server", crate::pool_fib_server::check_copy),
     ("process-join", crate::process_join::check_copy),
     ("thread-join", crate::thread_join::check_copy),
 ];
