@@ -26,7 +26,10 @@ fn stop_signals() -> SigSet {
 /// process group, workers included, and a service manager may send SIGTERM
 /// to every process of a service. A worker blocks both and leaves its end to
 /// the server: the pool closes its channel once the work is done, and the
-/// kernel kills it if the server dies (the toolkit asks for that).
+/// kernel kills it if the server dies (the toolkit asks for that). A worker
+/// inherits the blocked set of the thread that started it, so this only
+/// says what the server's threads already passed on; it keeps true however
+/// the worker is started.
 pub fn leave_to_the_server() -> Result<()> {
     stop_signals().thread_block()?;
     Ok(())

@@ -10,7 +10,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use example_harness::{Program, TIMEOUT};
-use nix::sys::signal::{Signal, kill, killpg};
+use nix::sys::signal::{SigHandler, Signal, kill, killpg};
 use nix::unistd::Pid;
 
 pub const BIN: &str = "pool-fib-server";
@@ -42,6 +42,19 @@ impl Server {
         // A process group of its own, which its workers join: Drop can kill them all,
         // and a test can signal the whole group as Ctrl-C in a terminal does.
         command.stdout(Stdio::piped()).process_group(0);
+        // A shell starts a background job with SIGINT ignored, and the test
+        // may have inherited that. A terminal's foreground job has SIGINT and
+        // SIGTERM at their defaults: so does the server here, or an ignored
+        // SIGINT would hide what a Ctrl-C does to its workers.
+        // SAFETY: between fork and exec, only sigaction, which is async-signal-safe.
+        unsafe {
+            command.pre_exec(|| {
+                for signal in [Signal::SIGINT, Signal::SIGTERM] {
+                    nix::sys::signal::signal(signal, SigHandler::SigDfl)?;
+                }
+                Ok(())
+            });
+        }
         let mut child = command.spawn().expect("cannot start the server");
         let stdout = BufReader::new(child.stdout.take().unwrap());
         let (sender, lines) = mpsc::channel();

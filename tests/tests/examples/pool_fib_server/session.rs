@@ -87,7 +87,8 @@ fn the_books_session_is_what_the_server_prints_and_answers() {
     server.health_when(|health| health.cancelled == 1);
     client.get("/health");
 
-    client.note(&format!("kill -KILL the worker, pid {worker}, while it computes fib(42)"));
+    client
+        .note(&format!("kill -KILL the worker, pid {worker}, while it computes fib(42)"));
     kill(Pid::from_raw(worker.cast_signed()), Signal::SIGKILL).unwrap();
     let answer = read_to_close(&mut slow);
     let (status, body) = status_and_body(&answer);
