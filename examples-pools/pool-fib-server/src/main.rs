@@ -30,6 +30,7 @@ use process_toolkit::{pool, pool::ProcessPool, worker};
 use crate::queue::Queue;
 use crate::server::{Server, Workers, fib};
 
+// ANCHOR: args
 /// The /fib/N endpoint computed inline, on threads or in worker processes.
 #[derive(Parser)]
 struct Args {
@@ -49,7 +50,8 @@ struct Args {
     /// How many more /fib requests may wait for a worker; the next gets a 503.
     #[arg(long, default_value_t = 16, value_parser = value_parser!(u16).range(..=1024))]
     queue: u16,
-    /// Milliseconds a connection may take to send a request's headers.
+    /// Milliseconds a connection may take to send a request's headers (an
+    /// idle keep-alive connection is closed after as long).
     #[arg(long, default_value_t = 5_000, value_parser = value_parser!(u64).range(1..=600_000))]
     header_timeout_ms: u64,
     /// Milliseconds a stop waits for the work in progress before it drops it.
@@ -63,6 +65,7 @@ enum Mode {
     Threads,
     Processes,
 }
+// ANCHOR_END: args
 
 // ANCHOR: main
 fn main() -> Result<()> {

@@ -105,6 +105,12 @@ impl Queue {
             fib_cancelled: self.cancelled.load(Ordering::SeqCst),
         }
     }
+
+    /// Waits until every slot is free: no computation runs any more.
+    pub async fn all_done(&self) {
+        let all = u32::try_from(self.workers).expect("at most 64 workers");
+        drop(self.free_slots.acquire_many(all).await);
+    }
 }
 // ANCHOR_END: health
 
@@ -126,11 +132,5 @@ impl Queue {
 
     pub fn places(&self) -> usize {
         self.places
-    }
-
-    /// Waits until every slot is free: no computation runs any more.
-    pub async fn all_done(&self) {
-        let all = u32::try_from(self.workers).expect("at most 64 workers");
-        drop(self.free_slots.acquire_many(all).await);
     }
 }

@@ -31,6 +31,7 @@ fn parse_n(text: &str) -> Result<u32, String> {
 }
 // ANCHOR_END: fib
 
+// ANCHOR: modes
 /// Where `/fib` is computed: the three modes.
 pub enum Workers {
     Inline { runtime_threads: u16 },
@@ -43,7 +44,6 @@ pub struct Server {
     pub queue: Queue,
 }
 
-// ANCHOR: modes
 impl Server {
     /// fib(n) where the mode says. `slot` is held until the work is done.
     async fn fib(&self, n: u32, slot: Slot) -> Result<u64> {
@@ -113,19 +113,19 @@ pub fn app(server: &Arc<Server>) -> Router {
         .route("/health", get(health))
         .with_state(Arc::clone(server))
 }
-// ANCHOR_END: handlers
 
 /// `{"error":"..."}`, the body of every refusal.
 pub fn error(why: &str) -> Json<serde_json::Value> {
     Json(json!({ "error": why }))
 }
+// ANCHOR_END: handlers
 
 impl Server {
     /// The line that says where `/fib` runs, with the workers' PIDs.
     pub fn describe(&self) -> String {
         let (mode, place) = match &self.workers {
             Workers::Inline { runtime_threads } => {
-                ("inline", format!("on the {runtime_threads} runtime threads"))
+                ("inline", format!("on the runtime's {runtime_threads} threads"))
             }
             Workers::Threads => ("threads", "on tokio's blocking threads".to_owned()),
             Workers::Processes(pool) => {
@@ -141,7 +141,7 @@ impl Server {
             }
         };
         format!(
-            "mode {mode}: /fib runs {place}, {} at a time; {} more may wait",
+            "mode {mode}: /fib runs {place}; {} at a time, {} more may wait",
             self.queue.workers(),
             self.queue.places()
         )
