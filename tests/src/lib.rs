@@ -415,6 +415,21 @@ pub fn check_recorded(
     );
 }
 
+impl Program {
+    /// The program as a `std::process::Command` with its arguments and
+    /// environment, for a test that drives a program itself instead of
+    /// running it to the end (a server, say).
+    pub fn command(&self) -> std::process::Command {
+        let mut command = std::process::Command::new(&self.program);
+        command.args(&self.args).env_remove(STEP_MS);
+        if let Some(millis) = self.step_ms {
+            command.env(STEP_MS, millis.to_string());
+        }
+        command.envs(self.env.iter().map(|(key, value)| (key, value)));
+        command
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

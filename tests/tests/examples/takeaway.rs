@@ -17,6 +17,7 @@ type Check = fn(Program);
 /// Each example's check, from its own module: a copy must pass it too.
 const CHECKS: &[(&str, Check)] = &[
     ("pool-bounded-queue", crate::pool_bounded_queue::check_copy),
+    ("pool-fib-server", crate::pool_fib_server::check_copy),
     ("pool-process-map", crate::pool_process_map::check_copy),
     ("pool-switch", crate::pool_switch::check_copy),
     ("pool-thread-map", crate::pool_thread_map::check_copy),

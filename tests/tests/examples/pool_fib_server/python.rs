@@ -7,7 +7,7 @@ use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
-use super::common::{ANSWERS, Server, bad_n, get, in_progress};
+use super::common::{ANSWERS, Server, bad_n, get};
 use example_harness::{Program, workspace_root};
 use nix::sys::signal::Signal;
 
@@ -33,6 +33,13 @@ fn python_server_gives_the_same_answers_and_a_400_in_every_mode() {
         assert!(status.success(), "{mode}: {status}; {:?}", server.printed);
         assert_eq!(server.printed[2..], ["SIGTERM: stopping", "stopped"], "{mode}");
     }
+}
+
+/// The `fib_in_progress` that the Python server's `/health` reports.
+fn in_progress(health: &str) -> u64 {
+    let health: serde_json::Value = serde_json::from_str(health).expect("JSON");
+    assert_eq!(health["status"], "ok", "{health}");
+    health["fib_in_progress"].as_u64().expect("fib_in_progress")
 }
 
 fn python_server(mode: &str) -> Server {
