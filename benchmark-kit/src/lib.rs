@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 
 mod chart;
 mod machine;
+pub mod timeline;
 
 pub use chart::Chart;
 pub use machine::Machine;

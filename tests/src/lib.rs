@@ -13,13 +13,16 @@
 //! Programs run with a short step ([`TEST_STEP_MS`]) and a timeout, so a hang
 //! is a failure with a message instead of a stuck test run.
 
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::process::{Output, Stdio};
 use std::sync::OnceLock;
-use std::time::Duration;
+use std::thread;
+use std::time::{Duration, Instant};
 
 pub mod bench;
 pub mod takeaway;
+pub mod timeline;
 
 /// The variable every paced example reads for the length of a step, in milliseconds.
 pub const STEP_MS: &str = "STEP_MS";
@@ -175,18 +178,46 @@ impl Program {
         self
     }
 
-    /// Runs the program to the end and returns what it printed, whatever its exit status.
+    /// Runs the program to the end and returns what it printed, whatever its
+    /// exit status, and when each line of its stdout arrived.
+    ///
+    /// A program still running after [`TIMEOUT`] is killed (its code is then
+    /// `None`), so a hang is a failure with a message, not a stuck test run.
     pub fn run(&self) -> Run {
-        let mut command = assert_cmd::Command::new(&self.program);
-        command.args(&self.args).timeout(TIMEOUT).env_remove(STEP_MS);
-        if let Some(millis) = self.step_ms {
-            command.env(STEP_MS, millis.to_string());
-        }
-        command.envs(self.env.iter().map(|(key, value)| (key, value)));
-        let output = command
-            .output()
+        let mut command = self.command();
+        command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let started = Instant::now();
+        let mut child = command
+            .spawn()
             .unwrap_or_else(|err| panic!("could not start {}: {err}", self.label));
-        Run::new(self.describe(), output)
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let mut stderr = child.stderr.take().expect("stderr is piped");
+        // Both pipes are read at once, or a program that fills one while the
+        // test waits on the other would stall.
+        let lines = thread::spawn(move || read_timed_lines(stdout, started));
+        let errors = thread::spawn(move || {
+            let mut bytes = Vec::new();
+            stderr.read_to_end(&mut bytes).map(|_| bytes)
+        });
+        let status = loop {
+            match child.try_wait().expect("waiting for the program") {
+                Some(status) => break status,
+                None if started.elapsed() > TIMEOUT => {
+                    let _ = child.kill();
+                    break child.wait().expect("waiting for the killed program");
+                }
+                // Polling costs a system call every few milliseconds; the
+                // moments that matter, the lines, are taken as they arrive.
+                None => thread::sleep(Duration::from_millis(5)),
+            }
+        };
+        let (stdout, times, ended_ms) = lines.join().unwrap().expect("reading stdout");
+        let stderr = errors.join().unwrap().expect("reading stderr");
+        let output = Output { status, stdout, stderr };
+        let mut run = Run::new(self.describe(), output);
+        run.times = times;
+        run.ended_ms = ended_ms;
+        run
     }
 
     /// Runs the program and fails the test unless it exits successfully.
@@ -245,6 +276,11 @@ pub struct Run {
     pub stderr: String,
     /// The exit code; `None` when a signal ended it (a timeout kills it with SIGKILL).
     pub code: Option<i32>,
+    /// When each line of stdout arrived, in milliseconds after the program was
+    /// started: one for each of [`Run::lines`], in order.
+    pub times: Vec<f64>,
+    /// When its stdout closed, in milliseconds after the start: the end of the run.
+    pub ended_ms: f64,
 }
 
 impl Run {
@@ -254,12 +290,33 @@ impl Run {
             stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
             stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
             code: output.status.code(),
+            times: Vec::new(),
+            ended_ms: 0.0,
         }
     }
 
     /// The lines of stdout.
     pub fn lines(&self) -> Vec<&str> {
         self.stdout.lines().collect()
+    }
+}
+
+/// Reads `stdout` to its end, noting when each line arrived (a piece left
+/// without a newline at the end counts as a line), in milliseconds after
+/// `started`, rounded to a tenth; and when the stream closed.
+fn read_timed_lines(
+    stdout: impl Read,
+    started: Instant,
+) -> std::io::Result<(Vec<u8>, Vec<f64>, f64)> {
+    let since_start = || (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
+    let mut reader = BufReader::new(stdout);
+    let (mut bytes, mut times) = (Vec::new(), Vec::new());
+    loop {
+        let read = reader.read_until(b'\n', &mut bytes)?;
+        if read == 0 {
+            return Ok((bytes, times, since_start()));
+        }
+        times.push(since_start());
     }
 }
 
@@ -393,18 +450,25 @@ pub fn check_recorded(
     normalize: impl Fn(&str) -> String,
     now: &Run,
 ) {
-    let path = workspace_root().join(recorded);
     if std::env::var_os(RECORD_OUTPUTS).is_some() {
-        let run = program.clone().at_human_pace().run();
-        std::fs::write(&path, &run.stdout)
-            .unwrap_or_else(|err| panic!("cannot write {}: {err}", path.display()));
+        record(program, recorded);
     }
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|err| {
-        panic!(
-            "cannot read the recorded output {recorded}: {err}\n\
-             record it with: {RECORD_OUTPUTS}=1 cargo test"
-        )
-    });
+    compare_recorded(recorded, normalize, now);
+}
+
+/// Runs `program` at the human pace and writes what it printed to `recorded`
+/// (under the workspace root); returns the run.
+fn record(program: &Program, recorded: &str) -> Run {
+    let path = workspace_root().join(recorded);
+    let run = program.clone().at_human_pace().run();
+    std::fs::write(&path, &run.stdout)
+        .unwrap_or_else(|err| panic!("cannot write {}: {err}", path.display()));
+    run
+}
+
+/// The recorded output and a run made now must normalize to the same text.
+fn compare_recorded(recorded: &str, normalize: impl Fn(&str) -> String, now: &Run) {
+    let text = read_recorded(recorded);
     let (book, current) = (normalize(&text), normalize(&now.stdout));
     assert!(
         book == current,
@@ -413,6 +477,17 @@ pub fn check_recorded(
          --- recorded, normalized\n{book}--- now, normalized\n{current}",
         now.label
     );
+}
+
+/// A recorded file (a path under the workspace root), or a failure that says how to make it.
+fn read_recorded(recorded: &str) -> String {
+    let path = workspace_root().join(recorded);
+    std::fs::read_to_string(&path).unwrap_or_else(|err| {
+        panic!(
+            "cannot read the recorded output {recorded}: {err}\n\
+             record it with: {RECORD_OUTPUTS}=1 cargo test"
+        )
+    })
 }
 
 impl Program {
@@ -475,6 +550,19 @@ mod tests {
             "main process: pid [PID]\nfoo runs in pid [PID], bar in pid [PID]\nrapid 7\n"
         );
         assert_eq!(pids(text), [41, 42, 43]);
+    }
+
+    #[test]
+    fn a_run_notes_when_each_line_arrived() {
+        let run = Program::binary("sh")
+            .arg("-c")
+            .arg("echo first; sleep 0.3; printf 'second\\nno newline'")
+            .run_ok();
+        assert_eq!(run.lines(), ["first", "second", "no newline"]);
+        assert_eq!(run.times.len(), 3);
+        // sleep waits at least as long as it is asked: a lower bound, never a limit.
+        assert!(run.times[1] - run.times[0] >= 300.0, "{:?}", run.times);
+        assert!(run.times[1] <= run.times[2] && run.times[2] <= run.ended_ms);
     }
 
     #[test]

@@ -1,5 +1,8 @@
 //! What thread-join must print, and what its Python counterpart prints.
 
+use example_harness::timeline::{
+    Recording, Timeline, check_recorded_timeline, foo_bar_lanes, timeline,
+};
 use example_harness::{
     Program, assert_absent, assert_foo_bar_joined, assert_in_order, check_recorded,
     first_word, group_by_label, without_lines,
@@ -24,6 +27,18 @@ fn main_lines_only(output: &str) -> String {
     })
 }
 
+/// Who ran when: a lane per thread, a bar per step from its line to the
+/// thread's next line, and main waiting in join once it has started both,
+/// which is as their first lines come.
+fn threads_timeline(title: &'static str) -> impl Fn(&Recording) -> Timeline {
+    move |recording| {
+        let started = recording.lines[0].at_ms;
+        let lanes = foo_bar_lanes(recording, ["foo thread", "bar thread", "main"], started);
+        let legend = ["a step: from its line to the thread's next", "main, waiting in join"];
+        timeline(title, recording, lanes, legend)
+    }
+}
+
 /// What the take-away test checks on a copy built outside the workspace.
 pub fn check_copy(program: Program) {
     assert_foo_bar_joined(&program.run_ok().stdout, 0);
@@ -35,11 +50,13 @@ fn joined_threads_finish_before_their_finish_line() {
     let run = program.run_ok();
     assert_foo_bar_joined(&run.stdout, 0);
     insta::assert_snapshot!("with_join", by_thread(&run.stdout));
-    check_recorded(
+    check_recorded_timeline(
         &program,
         "examples-threads/thread-join/recorded/with-join.txt",
         by_thread,
         &run,
+        "book/src/threads/timelines/thread-join.svg",
+        threads_timeline("thread-join: two Rust threads, joined in order"),
     );
 }
 
@@ -67,7 +84,14 @@ fn python_joined_version_prints_the_same() {
     };
     let run = program.run_ok();
     assert_foo_bar_joined(&run.stdout, 0);
-    check_recorded(&program, "python/recorded/thread_join.txt", by_thread, &run);
+    check_recorded_timeline(
+        &program,
+        "python/recorded/thread_join.txt",
+        by_thread,
+        &run,
+        "book/src/threads/timelines/thread-join-python.svg",
+        threads_timeline("thread_join.py: two Python threads, joined in order"),
+    );
 }
 
 #[test]
