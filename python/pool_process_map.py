@@ -3,11 +3,13 @@
 import time
 from concurrent.futures import ProcessPoolExecutor
 
-from steps import STEP
+from steps import STEP, say
 
 
 def square(a):
+    say(f"start square({a})")  # only these lines show when a job runs
     time.sleep(STEP)
+    say(f"finish square({a})")
     return a * a
 
 

@@ -12,7 +12,9 @@ from steps import STEP, say
 
 
 def square(a):
+    say(f"start square({a})")  # only these lines show when a job runs
     time.sleep(STEP)  # a step of pretend work
+    say(f"finish square({a})")
     return a * a
 
 

@@ -270,7 +270,12 @@ fn draw_span(
     // A moment still shows, at least 3 px wide; a longer span leaves 2 px
     // free at its end, so that one that follows at once is seen to begin.
     let pixel = 1.0 / pixels_per_second;
-    let to = if to - from > 5.0 * pixel { to - 2.0 * pixel } else { to.max(from + 3.0 * pixel) };
+    let to = match span.kind {
+        _ if to - from > 5.0 * pixel => to - 2.0 * pixel,
+        // A wait of a moment is no wait worth a mark.
+        Kind::Waiting => to,
+        _ => to.max(from + 3.0 * pixel),
+    };
     let width = (to - from) * pixels_per_second;
     let centre = bottom + 0.5;
     let (rectangle, text_y, text_colour) = match span.kind {
@@ -279,7 +284,7 @@ fn draw_span(
             (Rectangle::new(corners, colour.filled()), centre, text_on(colour))
         }
         Kind::Waiting => {
-            let corners = [(from, centre - 0.04), (to, centre + 0.04)];
+            let corners = [(from, centre - 0.05), (to, centre + 0.05)];
             (Rectangle::new(corners, GREY.filled()), bottom + 0.78, BLACK)
         }
         Kind::Level { value, max } => {

@@ -573,3 +573,61 @@ mod tests {
         );
     }
 }
+
+/// The first article's `map(square, 1..=10)` on a pool of `workers` threads or
+/// processes, in Rust or Python: what it guarantees.
+///
+/// Each job prints `start square(N)` and `finish square(N)`, once and in that
+/// order; a worker prints a job's finish before it takes another job, so the
+/// output never shows more than `workers` jobs between their two lines (with
+/// ten jobs and eight workers, at least two start after another finished);
+/// and once every job has finished, the ten squares in input order, then
+/// `Finish`.
+pub fn assert_squares_mapped(output: &str, workers: usize) {
+    let lines: Vec<&str> = output.lines().collect();
+    assert_eq!(lines.len(), 22, "{output}");
+    assert_eq!(lines[20], "[1, 4, 9, 16, 25, 36, 49, 64, 81, 100]", "{output}");
+    assert_eq!(lines[21], "Finish", "{output}");
+    let mut started = [false; 11];
+    let mut finished = [false; 11];
+    let mut open = 0;
+    for line in &lines[..20] {
+        let job = |prefix: &str| -> Option<usize> {
+            let number = line.strip_prefix(prefix)?.strip_suffix(')')?.parse().ok()?;
+            (1..=10).contains(&number).then_some(number)
+        };
+        if let Some(job) = job("start square(") {
+            assert!(!started[job], "square({job}) starts twice\n{output}");
+            started[job] = true;
+            open += 1;
+        } else if let Some(job) = job("finish square(") {
+            assert!(started[job] && !finished[job], "{line} out of turn\n{output}");
+            finished[job] = true;
+            open -= 1;
+        } else {
+            panic!("not a job line: {line:?}\n{output}");
+        }
+        assert!(open <= workers, "{open} jobs running at {line:?}\n{output}");
+    }
+}
+
+/// The map's output without what the scheduler decides (the order in which
+/// the jobs start and finish): per job, in job order, what it did, then the
+/// other lines as printed.
+pub fn squares_by_job(output: &str) -> String {
+    let mut jobs = vec![Vec::new(); 11];
+    let mut other = String::new();
+    for line in output.lines() {
+        let job = |prefix: &str| -> Option<usize> {
+            line.strip_prefix(prefix)?.strip_suffix(')')?.parse().ok().filter(|n| *n <= 10)
+        };
+        match (job("start square("), job("finish square(")) {
+            (Some(job), _) => jobs[job].push("started"),
+            (_, Some(job)) => jobs[job].push("finished"),
+            _ => other += &format!("{line}\n"),
+        }
+    }
+    let per_job: String =
+        (1..=10).map(|job| format!("square({job}): {}\n", jobs[job].join(", "))).collect();
+    per_job + &other
+}

@@ -384,6 +384,25 @@ pub fn foo_bar_lanes(recording: &Recording, names: [&str; 3], joins_at: f64) -> 
     vec![lane(names[0], 0, steps("foo")), lane(names[1], 1, steps("bar")), lane(names[2], 6, main)]
 }
 
+/// The first article's `map(square, 1..=10)` on a pool of `workers`: a lane
+/// per job, its bar bounded by `start square(N)` and `finish square(N)`, and
+/// before its start a wait in the queue from the first job's start (map
+/// queues all ten at once); under them, how many run at once.
+pub fn map_lanes(recording: &Recording, workers: u32) -> Vec<Lane> {
+    let edge = |line: &str| {
+        let job = |prefix: &str| line.strip_prefix(prefix)?.strip_suffix(')')?.parse().ok();
+        match (job("start square("), job("finish square(")) {
+            (Some(job), _) => Some((Edge::Start, job)),
+            (_, Some(job)) => Some((Edge::Finish, job)),
+            _ => None,
+        }
+    };
+    let first = recording.time_of(|line| edge(line).is_some()).expect("a job line");
+    let mut lanes = job_lanes(recording, first, edge, |job| format!("square({job})"), 0);
+    lanes.push(count_lane("running at once", &lanes, workers, 6));
+    lanes
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

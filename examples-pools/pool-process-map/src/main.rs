@@ -7,9 +7,9 @@
 //!
 //!     cargo run -p pool-process-map
 //!
-//! Watch for: the same two lines as the thread version. The squares come back
-//! in input order, though the workers finish in any order; ten jobs on eight
-//! workers take two steps.
+//! Watch for: the same lines as the thread version, the job lines now printed
+//! by eight processes. The squares come back in input order, though the jobs
+//! finish in any order; ten jobs on eight workers take two steps.
 
 use std::thread;
 use std::time::Duration;
@@ -24,7 +24,10 @@ fn square(a: u64) -> u64 {
     // A worker is another process: none of the parent's variables reach it,
     // only its own copy of the environment, where the parent put the step.
     let step_ms = std::env::var("STEP_MS").expect("set by the parent");
+    // Only these two lines show when a job runs: the list shows none of it.
+    println!("start square({a})");
     thread::sleep(Duration::from_millis(step_ms.parse().unwrap()));
+    println!("finish square({a})");
     a * a
 }
 // ANCHOR_END: square

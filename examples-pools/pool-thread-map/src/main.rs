@@ -9,10 +9,9 @@
 //!     cargo run -p pool-thread-map
 //!     cargo run -p pool-thread-map -- --rayon
 //!
-//! Watch for: both print the same two lines on every run, the ten squares in
-//! input order, then `Finish`. Each job sleeps one step and 8 run at once, so
-//! the ten jobs take two steps; they finish in no particular order, yet the
-//! list is always in input order.
+//! Watch for: eight jobs start at once and the last two wait for a free
+//! thread, so the ten jobs take two steps. They start and finish in no
+//! particular order, yet the list is always in input order, then `Finish`.
 
 use std::sync::mpsc;
 use std::thread;
@@ -29,7 +28,10 @@ const WORKERS: usize = 8;
 
 /// One job: a step of pretend work (the article's `time.sleep(1)`), then the answer.
 fn square(a: u64, step: Duration) -> u64 {
+    // Only these two lines show when a job runs: the list shows none of it.
+    println!("start square({a})");
     thread::sleep(step);
+    println!("finish square({a})");
     a * a
 }
 // ANCHOR_END: square

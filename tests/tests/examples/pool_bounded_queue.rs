@@ -4,7 +4,10 @@
 //! counts the jobs print, and from the output itself, where a job is running
 //! between its start line and its finish line.
 
-use example_harness::{Program, check_recorded};
+use example_harness::timeline::{
+    Edge, Recording, Timeline, check_recorded_timeline, count_lane, job_lanes, timeline,
+};
+use example_harness::Program;
 
 const BIN: &str = "pool-bounded-queue";
 const JOBS: usize = 10;
@@ -93,6 +96,24 @@ fn per_job(output: &str) -> String {
     other + &jobs + &peak
 }
 
+/// Who ran when: `start job N` and `finish job N` bound job N's bar; before
+/// its start the job waits in the queue, where all ten are from the header
+/// line on (printed just before they are queued). Under the jobs, how many
+/// run at each moment, against the limit of 4.
+fn who_ran_when(title: &'static str) -> impl Fn(&Recording) -> Timeline {
+    move |recording| {
+        let queued = recording.lines[0].at_ms;
+        let edge = |line: &str| {
+            let (start, job, _) = job_line(line)?;
+            Some((if start { Edge::Start } else { Edge::Finish }, job as u32))
+        };
+        let mut lanes = job_lanes(recording, queued, edge, |job| format!("job {job}"), 0);
+        lanes.push(count_lane("running at once", &lanes, 4, 6));
+        let legend = ["a job, from its start line to its finish line", "queued"];
+        timeline(title, recording, lanes, legend)
+    }
+}
+
 /// With one worker the queue runs strictly one job after another, in order.
 fn one_at_a_time() -> String {
     let mut expected = format!("{JOBS} jobs, at most 1 running at once\n");
@@ -115,11 +136,13 @@ fn never_more_than_four_jobs_run_at_once() {
     let run = program.run_ok();
     assert_bounded(&run.stdout, 4);
     insta::assert_snapshot!("per_job", per_job(&run.stdout));
-    check_recorded(
+    check_recorded_timeline(
         &program,
         "examples-pools/pool-bounded-queue/recorded/run.txt",
         per_job,
         &run,
+        "book/src/pools/timelines/pool-bounded-queue.svg",
+        who_ran_when("pool-bounded-queue: ten jobs on a pool of 4 Rust threads"),
     );
 }
 
@@ -171,7 +194,14 @@ fn python_thread_pool_keeps_the_same_bound() {
     };
     let run = program.run_ok();
     assert_bounded(&run.stdout, 4);
-    check_recorded(&program, "python/recorded/pool_bounded_queue.txt", per_job, &run);
+    check_recorded_timeline(
+        &program,
+        "python/recorded/pool_bounded_queue.txt",
+        per_job,
+        &run,
+        "book/src/pools/timelines/pool-bounded-queue-python.svg",
+        who_ran_when("pool_bounded_queue.py: ten jobs, ThreadPoolExecutor(max_workers=4)"),
+    );
 }
 
 #[test]

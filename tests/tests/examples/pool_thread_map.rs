@@ -1,35 +1,41 @@
 //! What pool-thread-map must print, and what its Python counterpart prints.
 
-use example_harness::{Program, check_recorded};
+use example_harness::timeline::{Recording, Timeline, check_recorded_timeline, map_lanes, timeline};
+use example_harness::{Program, assert_squares_mapped, check_recorded, squares_by_job};
 
 const BIN: &str = "pool-thread-map";
-
-/// The whole output, the same in every version and on every run: `map` keeps
-/// input order whatever order the jobs finish in.
-const EXPECTED: &str = "[1, 4, 9, 16, 25, 36, 49, 64, 81, 100]\nFinish\n";
-
-/// Nothing here depends on the scheduler, so the output is compared as it is.
-fn as_printed(output: &str) -> String {
-    output.to_owned()
-}
+/// `max_workers=8`.
+const WORKERS: usize = 8;
 
 /// What the take-away test checks on a copy built outside the workspace.
 pub fn check_copy(program: Program) {
-    assert_eq!(program.run_ok().stdout, EXPECTED);
-    assert_eq!(program.arg("--rayon").run_ok().stdout, EXPECTED);
+    assert_squares_mapped(&program.clone().run_ok().stdout, WORKERS);
+    assert_squares_mapped(&program.arg("--rayon").run_ok().stdout, WORKERS);
+}
+
+/// Who ran when: a lane per job from its start line to its finish line,
+/// queued before, and how many run at once (eight at most).
+fn who_ran_when(title: &'static str) -> impl Fn(&Recording) -> Timeline {
+    move |recording| {
+        let lanes = map_lanes(recording, WORKERS as u32);
+        let legend = ["a job, from its start line to its finish line", "queued"];
+        timeline(title, recording, lanes, legend)
+    }
 }
 
 #[test]
 fn threadpool_map_keeps_input_order() {
     let program = Program::example(BIN);
     let run = program.run_ok();
-    assert_eq!(run.stdout, EXPECTED);
-    insta::assert_snapshot!("threadpool", run.stdout);
-    check_recorded(
+    assert_squares_mapped(&run.stdout, WORKERS);
+    insta::assert_snapshot!("threadpool", squares_by_job(&run.stdout));
+    check_recorded_timeline(
         &program,
         "examples-pools/pool-thread-map/recorded/threadpool.txt",
-        as_printed,
+        squares_by_job,
         &run,
+        "book/src/pools/timelines/pool-thread-map.svg",
+        who_ran_when("pool-thread-map: ten jobs on a threadpool of 8 Rust threads"),
     );
 }
 
@@ -37,12 +43,12 @@ fn threadpool_map_keeps_input_order() {
 fn rayon_collect_keeps_input_order() {
     let program = Program::example(BIN).arg("--rayon");
     let run = program.run_ok();
-    assert_eq!(run.stdout, EXPECTED);
-    insta::assert_snapshot!("rayon", run.stdout);
+    assert_squares_mapped(&run.stdout, WORKERS);
+    insta::assert_snapshot!("rayon", squares_by_job(&run.stdout));
     check_recorded(
         &program,
         "examples-pools/pool-thread-map/recorded/rayon.txt",
-        as_printed,
+        squares_by_job,
         &run,
     );
 }
@@ -53,7 +59,7 @@ fn order_is_kept_when_the_jobs_finish_in_any_order() {
     // choice, run after run; the printed list must not change.
     for program in [Program::example(BIN), Program::example(BIN).arg("--rayon")] {
         for _ in 0..5 {
-            assert_eq!(program.clone().step_ms(0).run_ok().stdout, EXPECTED);
+            assert_squares_mapped(&program.clone().step_ms(0).run_ok().stdout, WORKERS);
         }
     }
 }
@@ -64,6 +70,13 @@ fn python_thread_pool_executor_prints_the_same() {
         return;
     };
     let run = program.run_ok();
-    assert_eq!(run.stdout, EXPECTED);
-    check_recorded(&program, "python/recorded/pool_thread_map.txt", as_printed, &run);
+    assert_squares_mapped(&run.stdout, WORKERS);
+    check_recorded_timeline(
+        &program,
+        "python/recorded/pool_thread_map.txt",
+        squares_by_job,
+        &run,
+        "book/src/pools/timelines/pool-thread-map-python.svg",
+        who_ran_when("pool_thread_map.py: ten jobs, ThreadPoolExecutor(max_workers=8)"),
+    );
 }
