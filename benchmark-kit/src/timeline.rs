@@ -155,7 +155,10 @@ impl Timeline {
 
     fn render(&self, svg: &mut String) -> std::result::Result<(), Box<dyn std::error::Error>> {
         let lanes = self.lanes.len();
-        let height = FRAME + LANE * lanes as u32;
+        // Above the lanes, a strip for the markers' labels, if there are any.
+        let strip = if self.markers.is_empty() { 0 } else { LANE * 3 / 5 };
+        let height = FRAME + LANE * lanes as u32 + strip;
+        let top = lanes as f64 + f64::from(strip) / f64::from(LANE);
         let root = SVGBackend::with_string(svg, (WIDTH, height)).into_drawing_area();
         root.fill(&WHITE)?;
         let (plot, footer) = root.split_vertically(height - 52);
@@ -169,7 +172,7 @@ impl Timeline {
             .margin_right(24)
             .x_label_area_size(44)
             .y_label_area_size(NAMES)
-            .build_cartesian_2d(0.0..end, 0.0..lanes as f64)?;
+            .build_cartesian_2d(0.0..end, 0.0..top)?;
         chart
             .configure_mesh()
             .x_desc("seconds since the program started")
@@ -205,13 +208,13 @@ impl Timeline {
         let marker_style = ("sans-serif", LABEL_FONT)
             .into_font()
             .color(&GREY)
-            .pos(Pos::new(HPos::Left, VPos::Bottom));
+            .pos(Pos::new(HPos::Left, VPos::Top));
         for marker in &self.markers {
             let x = marker.at_ms / 1000.0;
-            let line = vec![(x, 0.0), (x, lanes as f64)];
+            let line = vec![(x, 0.0), (x, top)];
             chart.draw_series(DashedLineSeries::new(line, 5, 4, GREY.stroke_width(1)))?;
-            let (px, py) = chart.backend_coord(&(x, lanes as f64));
-            root.draw(&Text::new(marker.label.clone(), (px + 4, py - 2), marker_style.clone()))?;
+            let (px, py) = chart.backend_coord(&(x, top));
+            root.draw(&Text::new(marker.label.clone(), (px + 4, py + 3), marker_style.clone()))?;
         }
         root.present()?;
         Ok(())
@@ -244,7 +247,7 @@ impl Timeline {
         let counts = self.lanes.iter().flat_map(|lane| &lane.spans);
         if counts.clone().any(|span| matches!(span.kind, Kind::Level { .. })) {
             area.draw(&Rectangle::new([(x, 17), (x + 22, 25)], COLOURS[6].mix(0.55).filled()))?;
-            area.draw(&Text::new("how many at once, under the limit (dotted)", (x + 28, 12), style))?;
+            area.draw(&Text::new("a count, up to its limit (dotted)", (x + 28, 12), style))?;
         }
         let note_style = ("sans-serif", 13).into_font().color(&RGBColor(80, 80, 80));
         area.draw(&Text::new(self.note.clone(), (12, 32), note_style))?;

@@ -369,8 +369,10 @@ pub fn foo_bar_lanes(recording: &Recording, names: [&str; 3], joins_at: f64) -> 
                 .and_then(|rest| rest.strip_prefix(' '))
                 .is_some_and(|step| step.parse::<u32>().is_ok())
         };
-        let of_this_worker = |line: &str| line.split(' ').next() == Some(name);
-        bars_to_next(recording, |line| is_step(line).then(|| line.to_owned()), of_this_worker)
+        // Not any line that starts with the name: "foo runs in pid 42" is main's.
+        let finish = format!("{name} finish");
+        let ends = |line: &str| is_step(line) || line == finish;
+        bars_to_next(recording, |line| is_step(line).then(|| line.to_owned()), ends)
     };
     let finish = |name: &str| {
         let line = format!("{name} finish");

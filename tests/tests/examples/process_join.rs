@@ -1,8 +1,10 @@
 //! What process-join must print, and what its Python counterpart prints.
 
+use example_harness::timeline::{
+    Recording, Timeline, check_recorded_timeline, foo_bar_lanes, timeline,
+};
 use example_harness::{
-    Program, assert_foo_bar_joined, check_recorded, first_word, group_by_label, pids,
-    redact_pids,
+    Program, assert_foo_bar_joined, first_word, group_by_label, pids, redact_pids,
 };
 
 const BIN: &str = "process-join";
@@ -27,6 +29,21 @@ fn assert_three_processes(output: &str) {
     );
 }
 
+/// Who ran when: a lane per process, named with the PID it printed; a bar
+/// per step from its line to the process's next; main starting the two
+/// processes until it prints their PIDs, then waiting in join.
+fn who_ran_when(title: &'static str) -> impl Fn(&Recording) -> Timeline {
+    move |recording| {
+        let text: String = recording.lines.iter().map(|a| format!("{}\n", a.line)).collect();
+        let [main, foo, bar] = pids(&text)[..] else { panic!("three PIDs in\n{text}") };
+        let started = recording.time_of(|line| line.starts_with("foo runs in pid"));
+        let names = [&format!("foo, pid {foo}"), &format!("bar, pid {bar}"), &format!("main, pid {main}")];
+        let lanes = foo_bar_lanes(recording, names.map(String::as_str), started.expect("the PIDs"));
+        let legend = ["a step: from its line to the process's next", "main, waiting in join"];
+        timeline(title, recording, lanes, legend)
+    }
+}
+
 /// What the take-away test checks on a copy built outside the workspace.
 pub fn check_copy(program: Program) {
     let run = program.run_ok();
@@ -41,11 +58,13 @@ fn each_process_has_its_own_pid_and_is_joined() {
     assert_three_processes(&run.stdout);
     assert_foo_bar_joined(&run.stdout, 2);
     insta::assert_snapshot!("by_process", by_process(&run.stdout));
-    check_recorded(
+    check_recorded_timeline(
         &program,
         "examples-processes/process-join/recorded/run.txt",
         by_process,
         &run,
+        "book/src/processes/timelines/process-join.svg",
+        who_ran_when("process-join: two worker processes, joined in order"),
     );
 }
 
@@ -55,7 +74,14 @@ fn python_processes_print_the_same() {
     let run = program.run_ok();
     assert_three_processes(&run.stdout);
     assert_foo_bar_joined(&run.stdout, 2);
-    check_recorded(&program, "python/recorded/process_join.txt", by_process, &run);
+    check_recorded_timeline(
+        &program,
+        "python/recorded/process_join.txt",
+        by_process,
+        &run,
+        "book/src/processes/timelines/process-join-python.svg",
+        who_ran_when("process_join.py: two multiprocessing.Process, joined in order"),
+    );
 }
 
 #[test]

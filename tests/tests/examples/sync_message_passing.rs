@@ -5,9 +5,11 @@
 //! the scheduler's choice. The normalized form groups each part's lines by
 //! stage, which removes exactly that choice.
 
+use example_harness::timeline::{
+    Marker, Recording, Span, Timeline, check_recorded_timeline, lane, timeline,
+};
 use example_harness::{
-    Program, assert_absent, assert_in_order, check_recorded, first_word, group_by_label,
-    redact_pids,
+    Program, assert_absent, assert_in_order, first_word, group_by_label, redact_pids,
 };
 
 const BIN: &str = "sync-message-passing";
@@ -106,6 +108,58 @@ fn assert_both_pipelines(output: &str, summaries: [Option<&str>; 2]) {
     assert_pipeline(&parts[1], summaries[1], true);
 }
 
+/// The step of the recorded runs, made at the human pace: the work stage
+/// takes one per number.
+const RECORDED_STEP_MS: f64 = 1000.0;
+
+/// Who ran when, in both pipelines: a lane per stage, the two parts one after
+/// the other, with a line where each begins.
+///
+/// Each stage's line is a moment: parse's as it sends a line on, collect's as
+/// it takes one in. The work stage squares a number in one step and prints
+/// its line after it, as the code says, so that line ends a step's bar (an
+/// error passes through at once). Between a stage's moments it waits: for
+/// its input, or for room in its bounded output channel.
+fn who_ran_when(title: &'static str) -> impl Fn(&Recording) -> Timeline {
+    move |recording| {
+        let mut stages = [Vec::new(), Vec::new(), Vec::new()];
+        let mut markers = Vec::new();
+        // Where each stage's waiting begins: the end of what it did last.
+        let mut idle_from = [0.0; 3];
+        for arrival in &recording.lines {
+            let (line, at) = (arrival.line.as_str(), arrival.at_ms);
+            if line.starts_with("-- ") {
+                let label = if markers.is_empty() { "threads" } else { "work in a process" };
+                markers.push(Marker { at_ms: at, label: label.to_owned() });
+                idle_from = [at; 3];
+                continue;
+            }
+            let Some(stage) = STAGES.iter().position(|stage| first_word(line) == *stage) else {
+                continue;
+            };
+            let squared = line.contains(" squared is ");
+            let begins = if squared { (at - RECORDED_STEP_MS).max(idle_from[stage]) } else { at };
+            stages[stage].push(Span::waiting(idle_from[stage], begins, ""));
+            let label = match line.split(": ").nth(1) {
+                Some(which) if squared => which.to_owned(),
+                _ => String::new(),
+            };
+            stages[stage].push(Span::busy(begins, at, label));
+            idle_from[stage] = at;
+        }
+        let [parse, work, collect] = stages;
+        let lanes = vec![
+            lane("parse", 0, parse),
+            lane("work", 1, work),
+            lane("collect", 2, collect),
+        ];
+        let legend = ["a line printed, or work's step before it", "waiting"];
+        let mut timeline = timeline(title, recording, lanes, legend);
+        timeline.markers = markers;
+        timeline
+    }
+}
+
 /// What the take-away test checks on a copy built outside the workspace.
 pub fn check_copy(program: Program) {
     assert_both_pipelines(&program.run_ok().stdout, [None, None]);
@@ -117,11 +171,13 @@ fn both_pipelines_pass_every_line_through_and_close_in_order() {
     let run = program.run_ok();
     assert_both_pipelines(&run.stdout, [None, None]);
     insta::assert_snapshot!("by_stage", by_stage(&run.stdout));
-    check_recorded(
+    check_recorded_timeline(
         &program,
         "examples-sync/sync-message-passing/recorded/run.txt",
         by_stage,
         &run,
+        "book/src/sync/timelines/sync-message-passing.svg",
+        who_ran_when("sync-message-passing: three stages, on threads then with a process"),
     );
 }
 
@@ -162,7 +218,14 @@ fn python_pipelines_with_sentinels_do_the_same() {
         Some("processes: squares [9, 100, 16, 144] and 2 errors, in input order"),
     ];
     assert_both_pipelines(&run.stdout, summaries);
-    check_recorded(&program, "python/recorded/sync_message_passing.txt", by_stage, &run);
+    check_recorded_timeline(
+        &program,
+        "python/recorded/sync_message_passing.txt",
+        by_stage,
+        &run,
+        "book/src/sync/timelines/sync-message-passing-python.svg",
+        who_ran_when("sync_message_passing.py: three stages, on threads then with a process"),
+    );
 }
 
 #[test]

@@ -7,6 +7,9 @@
 //! -1 for a take, never above 3); items come out in the order they went in;
 //! and in both versions every item is put once and taken once.
 
+use example_harness::timeline::{
+    Kind, Recording, Span, Timeline, check_recorded_timeline, lane, timeline,
+};
 use example_harness::{Program, check_recorded};
 
 const BIN: &str = "sync-producer-consumer";
@@ -230,6 +233,91 @@ fn per_item(output: &str) -> String {
     lines.chain(rest.iter().copied()).map(|line| format!("{line}\n")).collect()
 }
 
+/// The step of the recorded runs, made at the human pace: a producer makes an
+/// item in one, a consumer uses one in two.
+const RECORDED_STEP_MS: f64 = 1000.0;
+
+/// Who ran when, in the semaphore version, where every put and take line is
+/// printed under the buffer's lock, at the moment the buffer changed.
+///
+/// A producer prints nothing when it has made an item, but the code says
+/// when that is: one step after its previous put (or after the header, for
+/// the first). So its bar is that step of making, and the rest of the time
+/// until its put line is the wait for a free place. A consumer's bar is the
+/// two steps of using an item, from its take line; the rest until its next
+/// take line is the wait for an item. Main waits for the producers until its
+/// first stop, and for a free place until its second. Under them, how full
+/// the buffer is, from the counts printed.
+fn who_ran_when(title: &'static str) -> impl Fn(&Recording) -> Timeline {
+    move |recording| {
+        let started = recording.lines[0].at_ms;
+        let mut producers = vec![Vec::new(); PRODUCERS as usize];
+        let mut made_from = vec![started; PRODUCERS as usize];
+        let mut consumers = vec![Vec::new(); CONSUMERS as usize];
+        let mut free_from = vec![started; CONSUMERS as usize];
+        let mut main = Vec::new();
+        let mut buffer = Vec::new();
+        let mut level: Option<(f64, usize)> = None;
+        for arrival in &recording.lines {
+            let Some((event, count)) = parse(&arrival.line) else { continue };
+            let at = arrival.at_ms;
+            match event {
+                Event::Put { producer, item: (_, number) } => {
+                    let index = producer as usize - 1;
+                    let made = (made_from[index] + RECORDED_STEP_MS).min(at);
+                    let label = format!("{producer}-{number}");
+                    producers[index].push(Span::busy(made_from[index], made, label));
+                    producers[index].push(Span::waiting(made, at, "full"));
+                    made_from[index] = at;
+                }
+                Event::Took { consumer, item } => {
+                    let index = consumer as usize - 1;
+                    // The lines reach the harness a little late now and then:
+                    // a take that comes a moment before two steps are up waited for nothing.
+                    let free = free_from[index].min(at);
+                    consumers[index].push(Span::waiting(free, at, "empty"));
+                    if let Some((producer, number)) = item {
+                        let label = format!("uses {producer}-{number}");
+                        let used = at + 2.0 * RECORDED_STEP_MS;
+                        consumers[index].push(Span::busy(at, used, label));
+                        free_from[index] = used;
+                    } else {
+                        consumers[index].push(Span::busy(at, at, ""));
+                    }
+                }
+                Event::MainPutStop => {
+                    // Main puts its stops one after the other: a gap before the
+                    // second is a wait for a free place.
+                    let (from, why) = match main.last() {
+                        None => (started, "join the producers"),
+                        Some(Span { to_ms, .. }) => (*to_ms, "full"),
+                    };
+                    main.push(Span::waiting(from, at, why));
+                    main.push(Span::busy(at, at, ""));
+                }
+            }
+            if let Some((from, value)) = level.filter(|(_, value)| *value > 0) {
+                let kind = Kind::Level { value: value as u32, max: CAPACITY as u32 };
+                buffer.push(Span { from_ms: from, to_ms: at, kind, label: value.to_string() });
+            }
+            level = Some((at, count.expect("the semaphore version prints its counts")));
+        }
+        let mut lanes: Vec<_> = (1..=PRODUCERS)
+            .zip(producers)
+            .map(|(producer, spans)| lane(&format!("producer {producer}"), 0, spans))
+            .collect();
+        lanes.extend(
+            (1..=CONSUMERS)
+                .zip(consumers)
+                .map(|(consumer, spans)| lane(&format!("consumer {consumer}"), 1, spans)),
+        );
+        lanes.push(lane("main", 6, main));
+        lanes.push(lane("items in the buffer", 6, buffer));
+        let legend = ["making an item (1-3: producer 1's third) or using one", "waiting"];
+        timeline(title, recording, lanes, legend)
+    }
+}
+
 /// What the take-away test checks on a copy built outside the workspace.
 pub fn check_copy(program: Program) {
     assert_semaphore_buffer(&program.run_ok().stdout, "buffer", Language::Rust);
@@ -241,11 +329,13 @@ fn the_buffer_never_holds_more_than_three_and_every_item_arrives_once() {
     let run = program.run_ok();
     assert_semaphore_buffer(&run.stdout, "buffer", Language::Rust);
     insta::assert_snapshot!("buffer", per_item(&run.stdout));
-    check_recorded(
+    check_recorded_timeline(
         &program,
         "examples-sync/sync-producer-consumer/recorded/buffer.txt",
         per_item,
         &run,
+        "book/src/sync/timelines/sync-producer-consumer.svg",
+        who_ran_when("sync-producer-consumer: a buffer of 3 between Rust threads"),
     );
 }
 
@@ -287,11 +377,13 @@ fn python_semaphores_keep_the_same_bound() {
     };
     let run = program.run_ok();
     assert_semaphore_buffer(&run.stdout, "buffer", Language::Python);
-    check_recorded(
+    check_recorded_timeline(
         &program,
         "python/recorded/sync_producer_consumer.txt",
         per_item,
         &run,
+        "book/src/sync/timelines/sync-producer-consumer-python.svg",
+        who_ran_when("sync_producer_consumer.py: a buffer of 3 between Python threads"),
     );
     let racing = program.step_ms(0).run_ok();
     assert_semaphore_buffer(&racing.stdout, "buffer", Language::Python);
