@@ -51,8 +51,12 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Panicked { message } => write!(f, "the job panicked: {message}"),
-            Error::Died { process, status } => write!(f, "{process} {}", describe(*status)),
-            Error::Killed { process, reason } => write!(f, "{process} was killed: {reason}"),
+            Error::Died { process, status } => {
+                write!(f, "{process} {}", describe(*status))
+            }
+            Error::Killed { process, reason } => {
+                write!(f, "{process} was killed: {reason}")
+            }
             Error::Serialize { what, type_name, reason } => {
                 write!(f, "cannot serialize the {what} (a {type_name}): {reason}")
             }

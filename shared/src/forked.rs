@@ -23,7 +23,9 @@ pub fn wait(child: Pid) -> Result<ExitStatus> {
         WaitStatus::Signaled(_, signal, _) => {
             Ok(pass_on_sigpipe(ExitStatus::from_raw(signal as i32)))
         }
-        other => Err(Error::io(doing())(io::Error::other(format!("unexpected {other:?}")))),
+        other => {
+            Err(Error::io(doing())(io::Error::other(format!("unexpected {other:?}"))))
+        }
     }
 }
 

@@ -130,7 +130,10 @@ pub struct Promise<Reply> {
 impl<Reply> Promise<Reply> {
     /// A promise that hands the result to `deliver`.
     pub fn new(deliver: impl FnOnce(Result<Reply>) + Send + 'static) -> Self {
-        Promise { state: Arc::new(AtomicU8::new(QUEUED)), deliver: Some(Box::new(deliver)) }
+        Promise {
+            state: Arc::new(AtomicU8::new(QUEUED)),
+            deliver: Some(Box::new(deliver)),
+        }
     }
 
     /// Marks the job as running; `None` (and the promise kept) if it was cancelled.
@@ -278,7 +281,9 @@ impl<Job, Reply> Queue<Job, Reply> {
 
 fn check_size(size: usize) -> Result<()> {
     if size == 0 {
-        return Err(Error::setup("a pool needs at least one worker, and 0 were asked for"));
+        return Err(Error::setup(
+            "a pool needs at least one worker, and 0 were asked for",
+        ));
     }
     Ok(())
 }
@@ -305,7 +310,8 @@ impl<Job: Send + 'static, Reply: Send + 'static> ThreadPool<Job, Reply> {
     where
         F: Fn(Job) -> Reply + Send + Sync + 'static,
     {
-        Self::try_new(size, function).unwrap_or_else(|err| panic!("ThreadPool::new: {err}"))
+        Self::try_new(size, function)
+            .unwrap_or_else(|err| panic!("ThreadPool::new: {err}"))
     }
 
     /// A pool of `size` threads that run `function` on each job, or why not.
@@ -315,7 +321,8 @@ impl<Job: Send + 'static, Reply: Send + 'static> ThreadPool<Job, Reply> {
     {
         check_size(size)?;
         let function = Arc::new(function);
-        let mut pool = ThreadPool { queue: Queue::new(), threads: Vec::with_capacity(size) };
+        let mut pool =
+            ThreadPool { queue: Queue::new(), threads: Vec::with_capacity(size) };
         for index in 0..size {
             let (jobs, function) = (pool.queue.receiver.clone(), Arc::clone(&function));
             let thread = thread::Builder::new().name(format!("pool thread {index}"));
@@ -323,7 +330,8 @@ impl<Job: Send + 'static, Reply: Send + 'static> ThreadPool<Job, Reply> {
                 for (job, promise) in jobs {
                     if let Some(promise) = promise.start() {
                         let result = run_caught(|| function(job));
-                        promise.keep(result.map_err(|message| Error::Panicked { message }));
+                        promise
+                            .keep(result.map_err(|message| Error::Panicked { message }));
                     }
                 }
             });
@@ -333,7 +341,9 @@ impl<Job: Send + 'static, Reply: Send + 'static> ThreadPool<Job, Reply> {
     }
 }
 
-impl<Job: Send + 'static, Reply: Send + 'static> Executor<Job, Reply> for ThreadPool<Job, Reply> {
+impl<Job: Send + 'static, Reply: Send + 'static> Executor<Job, Reply>
+    for ThreadPool<Job, Reply>
+{
     fn dispatch(&self, job: Job, promise: Promise<Reply>) {
         self.queue.push(job, promise);
     }
@@ -383,9 +393,11 @@ impl Failure {
             Failure::JobNotDeserialized(reason) => {
                 Error::Deserialize { what: "job", type_name: type_name::<Job>(), reason }
             }
-            Failure::ReplyNotSerialized(reason) => {
-                Error::Serialize { what: "reply", type_name: type_name::<Reply>(), reason }
-            }
+            Failure::ReplyNotSerialized(reason) => Error::Serialize {
+                what: "reply",
+                type_name: type_name::<Reply>(),
+                reason,
+            },
         }
     }
 }
@@ -450,7 +462,10 @@ struct Slot<Job, Reply> {
 impl<Job: Message, Reply: Message> Slot<Job, Reply> {
     fn start_worker(&self) -> Result<Worker<Job, Outcome<Reply>>> {
         let worker = Worker::start(&self.role)?;
-        self.pids.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(worker.pid());
+        self.pids
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(worker.pid());
         Ok(worker)
     }
 
@@ -498,6 +513,14 @@ impl<Job: Message, Reply: Message> Slot<Job, Reply> {
                     return Err(Error::Killed { process: worker.name(), reason });
                 }
                 Err(Error::Timeout) => {}
+                // The reply arrived, inside an outcome: name the reply's own type.
+                Err(Error::Deserialize { what, reason, .. }) => {
+                    return Err(Error::Deserialize {
+                        what,
+                        type_name: type_name::<Reply>(),
+                        reason,
+                    });
+                }
                 Err(err) => return Err(err),
             }
         }
@@ -507,7 +530,8 @@ impl<Job: Message, Reply: Message> Slot<Job, Reply> {
     fn fail_the_rest(&self) {
         for (_, promise) in &self.jobs {
             if let Some(promise) = promise.start() {
-                let reason = format!("no worker to run the job: cannot start {:?}", self.role);
+                let reason =
+                    format!("no worker to run the job: cannot start {:?}", self.role);
                 promise.keep(Err(Error::setup(reason)));
             }
         }
@@ -573,7 +597,9 @@ fn serve<Job: Message, Reply: Message>(
         let outcome = match parent.next_job() {
             Ok(None) => return Ok(()),
             Ok(Some(job)) => run_caught(|| function(job)).map_err(Failure::Panicked),
-            Err(Error::Deserialize { reason, .. }) => Err(Failure::JobNotDeserialized(reason)),
+            Err(Error::Deserialize { reason, .. }) => {
+                Err(Failure::JobNotDeserialized(reason))
+            }
             Err(err) => return Err(err),
         };
         match parent.reply(outcome) {

@@ -146,7 +146,8 @@ impl<Job: Message, Reply: Message> Worker<Job, Reply> {
                 )))
             }
             Ok(Hello::Abandoned) => {
-                let status = child.wait().map_err(Error::io(format!("wait for {name}")))?;
+                let status =
+                    child.wait().map_err(Error::io(format!("wait for {name}")))?;
                 Err(Error::setup(format!(
                     "{name} {} before it connected: {}",
                     describe(status),
@@ -176,7 +177,10 @@ impl<Job: Message, Reply: Message> Worker<Job, Reply> {
     /// [`Error::Serialize`]: nothing was sent, and the worker is unharmed.
     pub fn send(&mut self, job: Job) -> Result<()> {
         let Some(jobs) = &self.jobs else {
-            return Err(Error::setup(format!("the jobs channel of {} is closed", self.name())));
+            return Err(Error::setup(format!(
+                "the jobs channel of {} is closed",
+                self.name()
+            )));
         };
         match jobs.send(job) {
             Ok(()) => Ok(()),
