@@ -376,16 +376,6 @@ pub struct ProcessPool<Job, Reply> {
     stopping: Arc<AtomicBool>,
 }
 
-/// What a pool's worker answers: the reply, or why the job has none.
-type Outcome<Reply> = std::result::Result<Reply, Failure>;
-
-#[derive(Serialize, Deserialize)]
-enum Failure {
-    Panicked(String),
-    JobNotDeserialized(String),
-    ReplyNotSerialized(String),
-}
-
 impl Failure {
     fn into_error<Job, Reply>(self) -> Error {
         match self {
@@ -405,7 +395,6 @@ impl Failure {
 /// How often a slot waiting for a reply checks whether the pool is stopping.
 const STOP_CHECK: Duration = Duration::from_millis(20);
 
-// ANCHOR: process_pool
 impl<Job: Message, Reply: Message> ProcessPool<Job, Reply> {
     /// Starts `size` worker processes that run `function` on each job. Each is
     /// this program, started again; its `main` must call [`serve_if_worker`].
@@ -469,6 +458,7 @@ impl<Job: Message, Reply: Message> Slot<Job, Reply> {
         Ok(worker)
     }
 
+    // ANCHOR: supervise
     /// A worker's death fails the job it was running, and no other.
     fn supervise(&self, mut worker: Worker<Job, Outcome<Reply>>) {
         for (job, promise) in &self.jobs {
@@ -501,6 +491,7 @@ impl<Job: Message, Reply: Message> Slot<Job, Reply> {
         *worker = self.start_worker()?;
         Ok(())
     }
+    // ANCHOR_END: supervise
 
     fn run(&self, worker: &mut Worker<Job, Outcome<Reply>>, job: Job) -> Result<Reply> {
         worker.send(job)?;
@@ -537,7 +528,6 @@ impl<Job: Message, Reply: Message> Slot<Job, Reply> {
         }
     }
 }
-// ANCHOR_END: process_pool
 
 impl<Job: Message, Reply: Message> Executor<Job, Reply> for ProcessPool<Job, Reply> {
     fn dispatch(&self, job: Job, promise: Promise<Reply>) {
@@ -566,6 +556,17 @@ impl<Job, Reply> Drop for ProcessPool<Job, Reply> {
 }
 
 // ANCHOR: serve
+/// What a pool's worker answers: the reply, or why the job has none.
+type Outcome<Reply> = std::result::Result<Reply, Failure>;
+
+/// Why a job has no reply, as the worker tells it.
+#[derive(Serialize, Deserialize)]
+enum Failure {
+    Panicked(String),
+    JobNotDeserialized(String),
+    ReplyNotSerialized(String),
+}
+
 /// In a worker process started by a [`ProcessPool`] of `function`: runs jobs
 /// until the pool closes its queue, then exits the process. Anywhere else it
 /// returns at once, so `main` can call it first thing.
@@ -610,7 +611,9 @@ fn serve<Job: Message, Reply: Message>(
         }
     }
 }
+// ANCHOR_END: serve
 
+// ANCHOR: role_for
 /// The role of a pool's workers, which both sides compute from the function's
 /// type: its name, for people, and a hash of its `TypeId`, which tells apart
 /// two functions with one name (two closures in one function have the same
@@ -630,4 +633,4 @@ fn role_for<F: 'static>(_function: &F) -> Result<String> {
     TypeId::of::<F>().hash(&mut hasher);
     Ok(format!("pool:{name}#{:016x}", hasher.finish()))
 }
-// ANCHOR_END: serve
+// ANCHOR_END: role_for

@@ -140,7 +140,10 @@ impl<Job: Message, Reply: Message> Worker<Job, Reply> {
                 status: None,
             }),
             Ok(Hello::Refused { hint }) => {
-                stop(&mut child, EXIT_GRACE);
+                if !matches!(wait_at_most(&mut child, EXIT_GRACE), Ok(Some(_))) {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                }
                 Err(Error::setup(format!(
                     "{name} tried to start workers of its own instead of serving its role: {hint}"
                 )))
@@ -235,9 +238,7 @@ impl<Job: Message, Reply: Message> Worker<Job, Reply> {
     /// The worker's exit status if it has ended, without waiting.
     pub fn try_wait(&mut self) -> Result<Option<ExitStatus>> {
         if self.status.is_none() {
-            let ended = self.child.try_wait();
-            let ended = ended.map_err(Error::io(format!("check on {}", self.name())))?;
-            self.status = ended.map(pass_on_sigpipe);
+            self.wait_at_most(Duration::ZERO)?;
         }
         Ok(self.status)
     }
@@ -291,16 +292,10 @@ impl<Job: Message, Reply: Message> Worker<Job, Reply> {
     }
 
     fn wait_at_most(&mut self, limit: Duration) -> Result<Option<ExitStatus>> {
-        let deadline = Instant::now() + limit;
-        loop {
-            if let Some(status) = self.try_wait()? {
-                return Ok(Some(status));
-            }
-            if Instant::now() >= deadline {
-                return Ok(None);
-            }
-            thread::sleep(Duration::from_millis(5));
-        }
+        let ended = wait_at_most(&mut self.child, limit);
+        let ended = ended.map_err(Error::io(format!("check on {}", self.name())))?;
+        self.status = ended.map(pass_on_sigpipe);
+        Ok(self.status)
     }
 }
 
@@ -314,17 +309,16 @@ impl<Job: Message, Reply: Message> Drop for Worker<Job, Reply> {
     }
 }
 
-/// Gives a child `grace` to exit on its own, then kills it.
-fn stop(child: &mut Child, grace: Duration) {
-    let deadline = Instant::now() + grace;
-    while Instant::now() < deadline {
-        if !matches!(child.try_wait(), Ok(None)) {
-            return;
+/// The child's exit status if it ends within `limit`.
+fn wait_at_most(child: &mut Child, limit: Duration) -> io::Result<Option<ExitStatus>> {
+    let deadline = Instant::now() + limit;
+    loop {
+        let ended = child.try_wait()?;
+        if ended.is_some() || Instant::now() >= deadline {
+            return Ok(ended);
         }
         thread::sleep(Duration::from_millis(5));
     }
-    let _ = child.kill();
-    let _ = child.wait();
 }
 
 // ANCHOR: accept

@@ -48,9 +48,9 @@ fn path_length(path: PathBuf) -> usize {
     path.as_os_str().len()
 }
 
-/// A path that is not UTF-8: serde refuses to serialize it.
-fn latin1_path(_: u64) -> PathBuf {
-    PathBuf::from(OsString::from_vec(b"caf\xe9".to_vec()))
+/// A path that is not UTF-8 (a Latin-1 file name, say): serde refuses to serialize it.
+fn not_utf8_path(_: u64) -> PathBuf {
+    PathBuf::from(OsString::from_vec(b"\xff.rs".to_vec()))
 }
 
 /// Serializes as its content alone, and so cannot be deserialized by a format
@@ -180,15 +180,14 @@ where
     keeper.wait_started();
     let (queued_job, _queued_keeper) = gate();
     let queued = pool.submit(queued_job);
+    let cancelled = (running.cancel(), queued.cancel());
+    let queued = show(&queued.wait());
+    keeper.open();
     let outcome = format!(
-        "running: cancel() {}; queued: cancel() {}, wait: {}; opened, running: {}",
-        running.cancel(),
-        queued.cancel(),
-        show(&queued.wait()),
-        {
-            keeper.open();
-            show(&running.wait())
-        }
+        "running: cancel() {}; queued: cancel() {}, wait: {queued}; opened, running: {}",
+        cancelled.0,
+        cancelled.1,
+        show(&running.wait())
     );
     print("cancelling", kind, &outcome);
 
@@ -231,10 +230,10 @@ fn process_cases(triple: impl Fn(u64) -> u64 + 'static) -> Result<()> {
         &format!("next job: Ok, on a new worker: {replaced}"),
     );
 
-    let latin1 = PathBuf::from(OsString::from_vec(b"caf\xe9".to_vec()));
+    let not_utf8 = not_utf8_path(0);
     let pool = ProcessPool::new(1, path_length)?;
-    let refused = show(&pool.submit(latin1).wait());
-    let next = show(&pool.submit(PathBuf::from("cafe")).wait());
+    let refused = show(&pool.submit(not_utf8).wait());
+    let next = show(&pool.submit(PathBuf::from("a.rs")).wait());
     let same = pool.pids().len() == 1;
     print(
         "a job that cannot be serialized",
@@ -251,7 +250,7 @@ fn process_cases(triple: impl Fn(u64) -> u64 + 'static) -> Result<()> {
         &format!("{refused}; same worker: {same}"),
     );
 
-    let pool = ProcessPool::new(1, latin1_path)?;
+    let pool = ProcessPool::new(1, not_utf8_path)?;
     let refused = show(&pool.submit(0).wait());
     let same = pool.pids().len() == 1;
     print(
@@ -314,11 +313,11 @@ fn thread_only_cases(triple: impl Fn(u64) -> u64 + Send + Sync + 'static) {
         KIND,
         &show(&ThreadPool::new(1, move |n: u64| n * factor).map([1, 2, 3])),
     );
-    let latin1 = PathBuf::from(OsString::from_vec(b"caf\xe9".to_vec()));
+    let not_utf8 = not_utf8_path(0);
     print(
         "a job that cannot be serialized",
         KIND,
-        &show(&ThreadPool::new(1, path_length).submit(latin1).wait()),
+        &show(&ThreadPool::new(1, path_length).submit(not_utf8).wait()),
     );
     print(
         "a reply that cannot be deserialized",
@@ -348,7 +347,7 @@ fn main() -> anyhow::Result<()> {
     pool::serve_if_worker(kill_own_process);
     pool::serve_if_worker(path_length);
     pool::serve_if_worker(size_in_bytes);
-    pool::serve_if_worker(latin1_path);
+    pool::serve_if_worker(not_utf8_path);
     pool::serve_if_worker(named_size);
     pool::serve_if_worker(gated);
 

@@ -53,8 +53,11 @@ fn python_version() -> (u32, u32) {
     (numbers.next().unwrap(), numbers.next().unwrap())
 }
 
+/// A line's case and pool.
+type Key = (String, String);
+
 /// `(case, pool) -> outcome`, and the keys in the order printed.
-fn parse(output: &str) -> (HashMap<(String, String), String>, Vec<(String, String)>) {
+fn parse(output: &str) -> (HashMap<Key, String>, Vec<Key>) {
     let mut outcomes = HashMap::new();
     let mut order = Vec::new();
     for line in output.lines() {
@@ -89,7 +92,7 @@ fn cell(text: &str) -> String {
 fn table(rust: &str, python: &str) -> String {
     let (toolkit, order) = parse(rust);
     let (executors, python_order) = parse(python);
-    let sorted = |mut keys: Vec<(String, String)>| {
+    let sorted = |mut keys: Vec<Key>| {
         keys.sort();
         keys
     };
