@@ -33,3 +33,4 @@ mod thread_join;
 mod thread_numbers_letters;
 mod thread_shared_result;
 mod thread_stop_flag;
+mod toolkit_cases;
