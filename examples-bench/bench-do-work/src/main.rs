@@ -108,7 +108,7 @@ fn submit_and_wait<Job, Reply: Send + 'static>(
 ) -> Result<Vec<Reply>> {
     let pending: Vec<Pending<Reply>> =
         jobs.into_iter().map(|job| pool.submit(job)).collect();
-    pending.into_iter().map(Pending::wait).collect()
+    Ok(pending.into_iter().map(Pending::wait).collect::<Result<_, _>>()?)
 }
 // ANCHOR_END: ways
 

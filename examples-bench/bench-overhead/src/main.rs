@@ -63,7 +63,7 @@ fn thread_per_job(numbers: &[u64]) -> Result<Vec<Answer>> {
 
 /// A pool started for these jobs and stopped after them, inside the timing.
 fn thread_pool(numbers: &[u64], workers: usize) -> Result<Vec<Answer>> {
-    ThreadPool::new(workers, calc).map(numbers.iter().copied())
+    Ok(ThreadPool::new(workers, calc).map(numbers.iter().copied())?)
 }
 // ANCHOR_END: threads
 
@@ -124,7 +124,7 @@ fn process_per_job_spawned(numbers: &[u64]) -> Result<Vec<Answer>> {
 
 /// The same jobs on a pool of worker processes, started and stopped inside the timing.
 fn process_pool(numbers: &[u64], workers: usize) -> Result<Vec<Answer>> {
-    ProcessPool::new(workers, calc)?.map(numbers.iter().copied())
+    Ok(ProcessPool::new(workers, calc)?.map(numbers.iter().copied())?)
 }
 // ANCHOR_END: spawn
 

@@ -69,7 +69,7 @@ fn run_worker(role: &str, step: Duration) -> Result<()> {
 /// Asks the worker for its next step; a dead worker gives an error that says how it ended.
 fn next_step(worker: &mut Counter) -> Result<u32> {
     worker.send(())?;
-    worker.recv()
+    Ok(worker.recv()?)
 }
 
 /// Does what `kill -<signal> <pid>` does in a shell.

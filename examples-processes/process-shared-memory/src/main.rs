@@ -94,7 +94,7 @@ fn wait_all(children: &[Pid]) -> Result<()> {
             failed = Some(err);
         }
     }
-    failed.map_or(Ok(()), Err)
+    failed.map_or(Ok(()), |err| Err(err.into()))
 }
 
 fn main() -> Result<()> {

@@ -52,7 +52,7 @@ fn fork_and_wait(in_child: impl FnOnce() -> Result<()>) -> Result<()> {
             // Exit here: returning would run the rest of the parent's program again.
             std::process::exit(i32::from(result.is_err()))
         }
-        ForkResult::Parent { child } => forked::join(child),
+        ForkResult::Parent { child } => Ok(forked::join(child)?),
     }
 }
 // ANCHOR_END: fork
@@ -182,7 +182,8 @@ fn main() -> Result<()> {
         ensure!(status.success(), "the re-executed program {}", worker::describe(status));
         Ok(())
     })?;
-    let worker_cost = median(runs, || Worker::<PathBuf, ()>::start("report")?.join())?;
+    let worker_cost =
+        median(runs, || Ok(Worker::<PathBuf, ()>::start("report")?.join()?))?;
 
     println!("Part 2: what each costs to start and wait for (median of {runs} runs)");
     println!("measured on: {}", machine()?);
