@@ -521,8 +521,10 @@ impl<Job: Message, Reply: Message> Slot<Job, Reply> {
     fn fail_the_rest(&self) {
         for (_, promise) in &self.jobs {
             if let Some(promise) = promise.start() {
-                let reason =
-                    format!("no worker to run the job: cannot start {:?}", self.role);
+                let reason = format!(
+                    "no worker to run the job: cannot start {:?}",
+                    worker::readable(&self.role)
+                );
                 promise.keep(Err(Error::setup(reason)));
             }
         }

@@ -129,7 +129,7 @@ impl<Job: Message, Reply: Message> Worker<Job, Reply> {
         die_with_parent(&mut command);
         let mut child =
             command.spawn().map_err(Error::io(format!("start worker {role:?}")))?;
-        let name = format!("worker {role:?} (pid {})", child.id());
+        let name = format!("worker {:?} (pid {})", readable(role), child.id());
 
         match accept(server, &server_name, &mut child) {
             Ok(Hello::Connected { jobs, replies }) => Ok(Worker {
@@ -275,7 +275,7 @@ impl<Job: Message, Reply: Message> Worker<Job, Reply> {
 
     /// How errors name the worker: `worker "square" (pid 1234)`.
     pub(crate) fn name(&self) -> String {
-        format!("worker {:?} (pid {})", self.role, self.pid())
+        format!("worker {:?} (pid {})", readable(&self.role), self.pid())
     }
 
     /// The error for a worker whose channel closed: how it ended, once it has.
@@ -401,8 +401,9 @@ pub(crate) fn refuse_if_bootstrapping() -> Result<()> {
         let _ = parent.send(Hello::Refused { hint: hint.clone() });
     }
     Err(Error::setup(format!(
-        "this process is worker {role:?}, and it tried to start workers of its own \
-         before serving its role: {hint}"
+        "this process is worker {:?}, and it tried to start workers of its own \
+         before serving its role: {hint}",
+        readable(&role)
     )))
 }
 
@@ -488,6 +489,13 @@ fn ipc_io(doing: &str, err: IpcError) -> Error {
         other => io::Error::other(other),
     };
     Error::Io { doing: doing.to_owned(), source }
+}
+
+/// A role as people read it: a pool's role ends in a hash that only tells two
+/// functions of one name apart (see `pool::role_for`), and changes with every
+/// build, so messages leave it out.
+pub(crate) fn readable(role: &str) -> &str {
+    role.split_once('#').map_or(role, |(name, _)| name)
 }
 
 /// A child killed by SIGPIPE wrote to a pipe that nobody reads any more:

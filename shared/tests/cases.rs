@@ -203,7 +203,7 @@ fn a_worker_killed_mid_job_is_a_death_and_is_replaced() {
     assert_starts(
         case,
         "processes",
-        "Err(Died): worker \"pool:toolkit_cases::kill_own_process#",
+        "Err(Died): worker \"pool:toolkit_cases::kill_own_process\"",
     );
     let outcome = outcome(case, "processes");
     assert!(outcome.ends_with(" was killed by SIGKILL; workers started: 2"), "{outcome}");
@@ -222,10 +222,10 @@ fn a_main_without_the_guard_fails_once_in_the_worker_and_once_in_main() {
     assert_eq!(status, "exit status: 1");
     let (worker, main) = said.split_once("; then main: ").expect("the worker, then main");
     let hint = "main must call pool::serve_if_worker(square) before anything else";
-    assert!(worker.starts_with("this process is worker \"pool:toolkit_cases::square#"));
+    assert!(worker.starts_with("this process is worker \"pool:toolkit_cases::square\""));
     assert!(worker.contains("tried to start workers of its own before serving its role"));
     assert!(worker.contains(hint), "{worker}");
-    assert!(main.starts_with("worker \"pool:toolkit_cases::square#"), "{main}");
+    assert!(main.starts_with("worker \"pool:toolkit_cases::square\""), "{main}");
     assert!(
         main.contains(") tried to start workers of its own instead of serving its role")
     );

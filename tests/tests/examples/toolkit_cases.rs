@@ -10,47 +10,21 @@
 use std::collections::HashMap;
 
 use example_harness::{
-    Program, RECORD_OUTPUTS, check_recorded, redact_pids, workspace_root,
+    Program, RECORD_OUTPUTS, check_recorded, python_version, redact_pids, workspace_root,
 };
 
 const RUST_RECORDED: &str = "shared/recorded/toolkit_cases.txt";
 const PYTHON_RECORDED: &str = "python/recorded/toolkit_cases.txt";
 const TABLE: &str = "shared/recorded/toolkit_cases.md";
 
-/// PIDs and the hash in a pool's role change on every run and every build.
+/// PIDs change on every run.
 fn normalize_rust(output: &str) -> String {
-    let redacted = redact_pids(output);
-    let mut normalized = String::with_capacity(redacted.len());
-    let mut rest = redacted.as_str();
-    while let Some(at) = rest.find('#') {
-        let (before, after) = rest.split_at(at + 1);
-        normalized.push_str(before);
-        let digits =
-            after.len() - after.trim_start_matches(|c: char| c.is_ascii_hexdigit()).len();
-        if digits == 16 {
-            normalized.push_str("[HASH]");
-            rest = &after[16..];
-        } else {
-            rest = after;
-        }
-    }
-    normalized.push_str(rest);
-    normalized
+    redact_pids(output)
 }
 
 /// Python 3.13 words one pickling error differently from 3.10 to 3.12.
 fn normalize_python(output: &str) -> String {
     output.replace("Can't get local object", "Can't pickle local object")
-}
-
-fn python_version() -> (u32, u32) {
-    let output = std::process::Command::new("python3")
-        .args(["-c", "import sys; print(*sys.version_info[:2])"])
-        .output()
-        .expect("python3 runs");
-    let text = String::from_utf8(output.stdout).unwrap();
-    let mut numbers = text.split_whitespace().map(|n| n.parse().unwrap());
-    (numbers.next().unwrap(), numbers.next().unwrap())
 }
 
 /// A line's case and pool.
@@ -129,7 +103,7 @@ fn table(rust: &str, python: &str) -> String {
 }
 
 #[test]
-fn the_chapters_table_is_made_from_a_checked_run_of_each_side() {
+fn the_chapters_table_is_made_from_checked_runs_of_rust_and_python() {
     let rust = Program::example("toolkit-cases").env("RUST_BACKTRACE", "0");
     let run = rust.run_ok();
     insta::assert_snapshot!("cases", normalize_rust(&run.stdout));
