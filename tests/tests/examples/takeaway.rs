@@ -17,6 +17,8 @@ type Check = fn(Program);
 /// Each example's check, from its own module: a copy must pass it too.
 const CHECKS: &[(&str, Check)] = &[
     ("process-join", crate::process_join::check_copy),
+    ("sync-deadlock", crate::sync_deadlock::check_copy),
+    ("sync-memory-ordering", crate::sync_memory_ordering::check_copy),
     ("thread-join", crate::thread_join::check_copy),
 ];
 
