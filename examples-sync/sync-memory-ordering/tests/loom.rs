@@ -24,9 +24,9 @@ use loom::sync::Arc;
 use loom::thread;
 use sync_memory_ordering::Mailbox;
 
+// ANCHOR: outcomes
 const VALUE: u32 = 42;
 
-// ANCHOR: outcomes
 /// Every result of `read` that loom found, while another thread runs `publish`.
 fn outcomes(
     publish: fn(&Mailbox, u32),
@@ -35,7 +35,12 @@ fn outcomes(
     // A std Mutex, outside the model: it outlives every execution loom runs.
     let seen = std::sync::Arc::new(Mutex::new(BTreeSet::new()));
     let seen_in_model = std::sync::Arc::clone(&seen);
-    loom::model(move || {
+    // Every execution, whatever the LOOM_MAX_* variables say: the model is tiny.
+    let mut model = loom::model::Builder::new();
+    model.preemption_bound = None;
+    model.max_permutations = None;
+    model.max_duration = None;
+    model.check(move || {
         let mailbox = Arc::new(Mailbox::default());
         let writer = {
             let mailbox = Arc::clone(&mailbox);
@@ -45,8 +50,7 @@ fn outcomes(
         writer.join().unwrap();
         seen_in_model.lock().unwrap().insert(outcome);
     });
-    let seen = seen.lock().unwrap().clone();
-    seen
+    seen.lock().unwrap().clone()
 }
 // ANCHOR_END: outcomes
 

@@ -16,11 +16,11 @@ use std::sync::{Mutex, TryLockError};
 
 use clap::Parser;
 
+// ANCHOR: relock
 /// A thread asks for a Mutex it already holds, safely, and passes the data on instead.
 #[derive(Parser)]
 struct Args {}
 
-// ANCHOR: relock
 /// Needs the log, and gets it from a caller that holds the lock.
 fn add_entry(entries: &mut Vec<&'static str>, entry: &'static str) {
     entries.push(entry);
