@@ -21,12 +21,8 @@ def square(number):
 def pool(world, numbers):
     """Rank 0: the next job to whichever worker speaks, each result at its
     job's place, and a stop for each worker once no job is left."""
-    if world.Get_size() == 1:
-        squares = []
-        for number in numbers:  # no worker to send jobs to: rank 0 does them itself
-            squares.append(square(number))
-            print(f"rank 0 squared {number}: {squares[-1]}", flush=True)
-        return squares
+    if world.Get_size() == 1:  # no worker to send jobs to: rank 0 does them itself
+        return [square(number) for number in numbers]
     squares = [None] * len(numbers)
     jobs = iter(enumerate(numbers))
     workers = world.Get_size() - 1

@@ -26,7 +26,7 @@ use mpi::traits::*;
 #[command(about = "Sum the integers below n over MPI ranks, reduced to rank 0")]
 struct Args {
     /// How many integers to add up (0 to n-1); at most 6e9, so that the total fits in 64 bits.
-    #[arg(long, default_value_t = 1_000_000_000,
+    #[arg(long, default_value_t = 200_000_000,
           value_parser = clap::value_parser!(u64).range(1..=6_000_000_000))]
     n: u64,
 }

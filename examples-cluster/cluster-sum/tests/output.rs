@@ -1,6 +1,6 @@
 //! What cluster-sum prints on 1, 2 and 3 ranks, and its mpi4py counterpart.
 
-use cluster_tests::{Mpi, example};
+use cluster_tests::{Mpi, example, python_with_mpi4py};
 use example_harness::{Program, check_recorded};
 
 const N: u64 = 3_000_000;
@@ -85,7 +85,19 @@ fn python_mpi4py_version_prints_the_same() {
 fn without_mpirun_it_is_one_rank_on_its_own() {
     let Some(mpi) = Mpi::new() else { return };
     // `cargo run` starts the program alone: MPI makes it a world of one rank.
-    let run = mpi.alone(&example("cluster-sum")).arg("--n").arg(&N.to_string()).run_ok();
+    let program = Program::binary(&example("cluster-sum"));
+    let run = mpi.alone(program).arg("--n").arg(&N.to_string()).run_ok();
+    assert_eq!(without_hosts(&run.stdout), expected(1));
+}
+
+#[test]
+fn python_without_mpirun_is_one_rank_on_its_own_too() {
+    let Some(mpi) = Mpi::new() else { return };
+    if python_with_mpi4py().is_none() {
+        return;
+    }
+    let Some(program) = Program::python("cluster_sum.py") else { return };
+    let run = mpi.alone(program).arg("--n").arg(&N.to_string()).run_ok();
     assert_eq!(without_hosts(&run.stdout), expected(1));
 }
 

@@ -23,10 +23,7 @@ pub const REQUIRE_MPI: &str = "REQUIRE_MPI";
 
 /// The cluster workspace's root: `examples-cluster/`.
 pub fn cluster_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("tests/ is in the cluster workspace")
-        .into()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// The path of one of the cluster workspace's binaries, built on first use.
@@ -98,8 +95,8 @@ impl Mpi {
 
     /// The program started without `mpirun`, as `cargo run` starts it: a
     /// world of one rank.
-    pub fn alone(&self, program: &str) -> Program {
-        self.environment(Program::binary(program))
+    pub fn alone(&self, program: Program) -> Program {
+        self.environment(program)
     }
 
     fn environment(&self, program: Program) -> Program {
@@ -154,6 +151,41 @@ pub fn python_with_mpi4py() -> Option<String> {
             None
         }
     }
+}
+
+/// cluster-pool-map's output without what the scheduler decides: which rank
+/// squared which number is whoever asked first, so the rank is removed and
+/// the job lines put in input order.
+pub fn by_number(output: &str) -> String {
+    let mut jobs: Vec<(u64, String)> = Vec::new();
+    let mut rest = String::new();
+    for line in output.lines() {
+        match line.split_once(" squared ") {
+            Some((_, job)) if line.starts_with("rank ") => {
+                let number =
+                    job.split(':').next().and_then(|n| n.parse().ok()).unwrap_or(0);
+                jobs.push((number, format!("rank [R] squared {job}\n")));
+            }
+            _ => rest.push_str(&format!("{line}\n")),
+        }
+    }
+    jobs.sort();
+    jobs.into_iter().map(|(_, line)| line).collect::<String>() + &rest
+}
+
+/// The processes whose environment holds `marker` (a `NAME=value`): those
+/// that a run started, however deep, since every child inherits it.
+pub fn processes_with(marker: &str) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+    let marker = marker.as_bytes();
+    (entries.flatten())
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let environ =
+                std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+            environ.split(|&byte| byte == 0).any(|variable| variable == marker)
+        })
+        .collect()
 }
 
 /// Replaces every run of digits after `word` by `[label]`: `redact("pid 42", "pid ", "PID")`.

@@ -1,7 +1,7 @@
 //! What cluster-pool-map prints on 1, 2 and 3 ranks, its mpi4py counterpart,
 //! and what happens when a worker dies: under MPI, and on the process toolkit's pool.
 
-use cluster_tests::{Mpi, example, redact, transcript};
+use cluster_tests::{Mpi, by_number, example, python_with_mpi4py, redact, transcript};
 use example_harness::{Program, Run, assert_in_order, check_recorded, without_lines};
 
 const SQUARES: &str = "[1, 4, 9, 16, 25, 36, 49, 64, 81, 100]";
@@ -10,28 +10,15 @@ const SQUARES: &str = "[1, 4, 9, 16, 25, 36, 49, 64, 81, 100]";
 const WITH_OVERFLOW: [&str; 10] =
     ["1", "2", "3", "4", "5", "4294967296", "7", "8", "9", "10"];
 
-/// Which rank squared which number is whoever asked first: the rank is
-/// removed, and the lines put in input order.
-fn by_number(output: &str) -> String {
-    let mut jobs: Vec<(u64, String)> = Vec::new();
-    let mut rest = String::new();
-    for line in output.lines() {
-        match line.split_once(" squared ") {
-            Some((_, job)) if line.starts_with("rank ") => {
-                let number = job.split(':').next().unwrap().parse().unwrap();
-                jobs.push((number, format!("rank [R] squared {job}\n")));
-            }
-            _ => rest.push_str(&format!("{line}\n")),
-        }
-    }
-    jobs.sort();
-    jobs.into_iter().map(|(_, line)| line).collect::<String>() + &rest
-}
-
 /// Every number squared once, by a rank that may do jobs; the list in input
 /// order after every job's line; "Finish" last.
 fn assert_a_complete_map(run: &Run, ranks: u32) {
     let lines = run.lines();
+    if ranks == 1 {
+        // No worker: rank 0 squares them itself, and prints the article's two lines.
+        assert_eq!(lines, [SQUARES, "Finish"], "{}", run.stdout);
+        return;
+    }
     for number in 1..=10_u64 {
         let done: Vec<&&str> = (lines.iter())
             .filter(|line| {
@@ -85,6 +72,16 @@ fn python_mpi4py_version_prints_the_same() {
             );
         }
     }
+}
+
+#[test]
+fn python_without_mpirun_is_one_rank_that_does_every_job() {
+    let Some(mpi) = Mpi::new() else { return };
+    if python_with_mpi4py().is_none() {
+        return;
+    }
+    let Some(program) = Program::python("cluster_pool_map.py") else { return };
+    assert_a_complete_map(&mpi.alone(program).run_ok(), 1);
 }
 
 /// Of a run that a worker's death ended: the panic and how mpirun ended.
