@@ -76,8 +76,14 @@ impl Mpi {
             );
             return None;
         }
+        // Under target/tmp rather than /tmp: a test run that is killed
+        // outright leaves it in the build directory, not on the machine.
+        let exe = std::env::current_exe().expect("the test binary has a path");
+        let target = exe.ancestors().nth(3).expect("target/<profile>/deps/<test>");
+        let tmp = target.join("tmp");
+        std::fs::create_dir_all(&tmp).unwrap();
         let scratch =
-            tempfile::Builder::new().prefix("cluster-tests-").tempdir().unwrap();
+            tempfile::Builder::new().prefix("cluster-tests-").tempdir_in(tmp).unwrap();
         Some(Mpi { scratch })
     }
 

@@ -2,7 +2,7 @@
 //! and what happens when a worker dies: under MPI, and on the process toolkit's pool.
 
 use cluster_tests::{Mpi, by_number, example, python_with_mpi4py, redact, transcript};
-use example_harness::{Program, Run, assert_in_order, check_recorded, without_lines};
+use example_harness::{Program, Run, assert_in_order, check_recorded};
 
 const SQUARES: &str = "[1, 4, 9, 16, 25, 36, 49, 64, 81, 100]";
 
@@ -118,8 +118,6 @@ fn a_worker_that_panics_ends_the_whole_job_with_an_error_not_a_hang() {
         "{}",
         run.stdout
     );
-    let only_job_lines = without_lines(&run.stdout, |line| line.contains(" squared "));
-    assert_eq!(only_job_lines, "", "rank 0 prints nothing but job lines before it dies");
     transcript::check(
         &program,
         "examples-cluster/cluster-pool-map/recorded/worker-dies.txt",
