@@ -16,8 +16,11 @@ type Check = fn(Program);
 
 /// Each example's check, from its own module: a copy must pass it too.
 const CHECKS: &[(&str, Check)] = &[
+    ("pool-build-your-own", crate::pool_build_your_own::check_copy),
     ("process-join", crate::process_join::check_copy),
     ("thread-join", crate::thread_join::check_copy),
+    ("thread-send-sync", crate::thread_send_sync::check_copy),
+    ("thread-timeouts", crate::thread_timeouts::check_copy),
 ];
 
 fn check_of(name: &str) -> Check {
