@@ -40,11 +40,16 @@ def join_with_timeout():
         say("get: queue.Empty, after the whole step")
 
 
+def slow_square(gate, number):
+    gate.wait()  # the work: it lasts until main sets the gate
+    return number * number
+
+
 def wait_with_deadline():
     gate = threading.Event()
     with ThreadPoolExecutor(max_workers=2) as pool:
         quick = pool.submit(lambda: 2 * 2)
-        slow = pool.submit(lambda: gate.wait() and 3 * 3)
+        slow = pool.submit(slow_square, gate, 3)
         quick.result()  # so that every run has one job done and one not
         done, not_done = wait([quick, slow], timeout=STEP)
         names = {quick: "quick", slow: "slow"}

@@ -71,7 +71,12 @@ fn python_pool_runs_four_at_once_and_one_with_the_lock_held() {
     let released = program.clone().step_ms(GENEROUS_STEP_MS);
     let run = released.run_ok();
     assert_eq!(run.stdout, shut_down(RELEASED));
-    check_recorded(&released, "python/recorded/pool_build_your_own.txt", as_printed, &run);
+    check_recorded(
+        &released,
+        "python/recorded/pool_build_your_own.txt",
+        as_printed,
+        &run,
+    );
     let held = program.arg("--hold-lock");
     let run = held.run_ok();
     assert_eq!(run.stdout, shut_down(HELD));

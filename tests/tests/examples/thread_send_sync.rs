@@ -43,16 +43,25 @@ fn arc_and_mutex_keep_every_count_exact() {
 /// `compile_fail` test) checks that the compiler still prints these files.
 #[test]
 fn the_refusals_name_send_and_sync() {
-    let dir = workspace_root().join("examples-threads/thread-send-sync/tests/compile-fail");
+    let dir =
+        workspace_root().join("examples-threads/thread-send-sync/tests/compile-fail");
     let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
     let rc = read("rc_into_thread.stderr");
-    assert!(rc.starts_with("error[E0277]: `Rc<Vec<&str>>` cannot be sent between threads safely"));
-    assert!(rc.contains("the trait `Send` is not implemented for `Rc<Vec<&str>>`"), "{rc}");
+    assert!(rc.starts_with(
+        "error[E0277]: `Rc<Vec<&str>>` cannot be sent between threads safely"
+    ));
+    assert!(
+        rc.contains("the trait `Send` is not implemented for `Rc<Vec<&str>>`"),
+        "{rc}"
+    );
     let refcell = read("refcell_shared.stderr");
     assert!(refcell.starts_with(
         "error[E0277]: `RefCell<Vec<&str>>` cannot be shared between threads safely"
     ));
-    assert!(refcell.contains("the trait `Sync` is not implemented for `RefCell"), "{refcell}");
+    assert!(
+        refcell.contains("the trait `Sync` is not implemented for `RefCell"),
+        "{refcell}"
+    );
     assert!(refcell.contains("required for `&RefCell<Vec<&str>>` to implement `Send`"));
 }
 
