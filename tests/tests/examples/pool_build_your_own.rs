@@ -4,15 +4,15 @@
 //! worker. With the lock held across the job, no second job can start while
 //! one runs, so "at most 1" is certain. With the lock let go, 4 jobs at once
 //! is certain as soon as 4 threads get a job within a step; these runs make
-//! the step 10 s, which costs nothing (no job waits once 4 are running) and
-//! leaves the scheduler ten seconds to start four threads.
+//! the step 5 s, which costs nothing (no job waits once 4 are running) and
+//! leaves the scheduler five seconds to start four threads.
 
 use example_harness::{Program, check_recorded};
 
 const BIN: &str = "pool-build-your-own";
 
 /// A step long enough that only a lock can keep four jobs from running together.
-const GENEROUS_STEP_MS: u64 = 10_000;
+const GENEROUS_STEP_MS: u64 = 5_000;
 
 const RELEASED: &str = "\
 8 jobs for 4 workers; --hold-lock: false
