@@ -17,6 +17,7 @@ type Check = fn(Program);
 /// Each example's check, from its own module: a copy must pass it too.
 const CHECKS: &[(&str, Check)] = &[
     ("pool-bounded-queue", crate::pool_bounded_queue::check_copy),
+    ("pool-build-your-own", crate::pool_build_your_own::check_copy),
     ("pool-fib-server", crate::pool_fib_server::check_copy),
     ("pool-process-map", crate::pool_process_map::check_copy),
     ("pool-switch", crate::pool_switch::check_copy),
@@ -31,8 +32,10 @@ const CHECKS: &[(&str, Check)] = &[
     ("sync-shared-counter", crate::sync_shared_counter::check_copy),
     ("thread-join", crate::thread_join::check_copy),
     ("thread-numbers-letters", crate::thread_numbers_letters::check_copy),
+    ("thread-send-sync", crate::thread_send_sync::check_copy),
     ("thread-shared-result", crate::thread_shared_result::check_copy),
     ("thread-stop-flag", crate::thread_stop_flag::check_copy),
+    ("thread-timeouts", crate::thread_timeouts::check_copy),
 ];
 
 fn check_of(name: &str) -> Check {
