@@ -18,6 +18,7 @@ type Check = fn(Program);
 const CHECKS: &[(&str, Check)] = &[
     ("process-join", crate::process_join::check_copy),
     ("process-numbers-letters", crate::process_numbers_letters::check_copy),
+    ("process-queue", crate::process_queue::check_copy),
     ("thread-join", crate::thread_join::check_copy),
 ];
 
