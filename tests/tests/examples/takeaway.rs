@@ -17,6 +17,7 @@ type Check = fn(Program);
 /// Each example's check, from its own module: a copy must pass it too.
 const CHECKS: &[(&str, Check)] = &[
     ("process-join", crate::process_join::check_copy),
+    ("process-kill", crate::process_kill::check_copy),
     ("process-numbers-letters", crate::process_numbers_letters::check_copy),
     ("process-queue", crate::process_queue::check_copy),
     ("process-shared-result", crate::process_shared_result::check_copy),
