@@ -20,6 +20,7 @@ const CHECKS: &[(&str, Check)] = &[
     ("process-kill", crate::process_kill::check_copy),
     ("process-numbers-letters", crate::process_numbers_letters::check_copy),
     ("process-queue", crate::process_queue::check_copy),
+    ("process-shared-memory", crate::process_shared_memory::check_copy),
     ("process-shared-result", crate::process_shared_result::check_copy),
     ("thread-join", crate::thread_join::check_copy),
 ];
