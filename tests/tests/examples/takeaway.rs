@@ -22,6 +22,7 @@ const CHECKS: &[(&str, Check)] = &[
     ("process-queue", crate::process_queue::check_copy),
     ("process-shared-memory", crate::process_shared_memory::check_copy),
     ("process-shared-result", crate::process_shared_result::check_copy),
+    ("process-start-methods", crate::process_start_methods::check_copy),
     ("thread-join", crate::thread_join::check_copy),
 ];
 
