@@ -16,6 +16,7 @@ type Check = fn(Program);
 
 /// Each example's check, from its own module: a copy must pass it too.
 const CHECKS: &[(&str, Check)] = &[
+    ("process-external-commands", crate::process_external_commands::check_copy),
     ("process-join", crate::process_join::check_copy),
     ("process-kill", crate::process_kill::check_copy),
     ("process-numbers-letters", crate::process_numbers_letters::check_copy),
