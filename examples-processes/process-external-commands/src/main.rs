@@ -29,10 +29,10 @@ struct Args {
     max: u64,
 }
 
+// ANCHOR: commands
 /// How long a command may run before it is killed.
 const TIMEOUT: Duration = Duration::from_secs(2);
 
-// ANCHOR: commands
 /// Programs with their arguments, as `Command` takes them: no shell parses them.
 const COMMANDS: &[&[&str]] = &[
     &["echo", "hello"],

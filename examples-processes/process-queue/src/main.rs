@@ -27,9 +27,9 @@ struct Args {
     step_ms: u64,
 }
 
+// ANCHOR: worker
 const WORKERS: u32 = 4;
 
-// ANCHOR: worker
 /// A worker's one job: its number, how long it works, the queue's sending end.
 type Job = (u32, Duration, IpcSender<String>);
 
