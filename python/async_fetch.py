@@ -75,7 +75,12 @@ def page_count(text):
 
 def main():
     parser = argparse.ArgumentParser(description="Pages fetched by asyncio tasks.")
-    parser.add_argument("--wait", choices=["async", "blocking", "to-thread"], default="async")
+    parser.add_argument(
+        "--wait",
+        choices=["async", "blocking", "to-thread"],
+        default="async",
+        help="how the server waits before it answers",
+    )
     parser.add_argument("--pages", type=page_count, default=5, help="one task each")
     args = parser.parse_args()
     asyncio.run(fetch_all(args.pages, args.wait))

@@ -37,7 +37,7 @@ struct Args {
     /// Pages to fetch, one task each.
     #[arg(long, default_value_t = 5, value_parser = value_parser!(u32).range(1..=100))]
     pages: u32,
-    /// Milliseconds the server waits per page: the articles' slow page takes a second.
+    /// Milliseconds the server waits before each answer: a second, the articles' pace.
     #[arg(long, env = "STEP_MS", default_value_t = 1000, value_parser = value_parser!(u64).range(..=60_000))]
     step_ms: u64,
 }
