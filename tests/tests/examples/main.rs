@@ -5,6 +5,7 @@
 //! into this workspace. Each module runs the real binary (`Program::example`),
 //! asserts what the program guarantees, and checks the book's recorded output.
 
+mod async_fetch;
 mod bench_cpu_bound;
 mod bench_do_work;
 mod bench_io_bound;

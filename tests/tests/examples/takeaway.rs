@@ -16,6 +16,7 @@ type Check = fn(Program);
 
 /// Each example's check, from its own module: a copy must pass it too.
 const CHECKS: &[(&str, Check)] = &[
+    ("async-fetch", crate::async_fetch::check_copy),
     ("pool-bounded-queue", crate::pool_bounded_queue::check_copy),
     ("pool-build-your-own", crate::pool_build_your_own::check_copy),
     ("pool-fib-server", crate::pool_fib_server::check_copy),
