@@ -16,6 +16,11 @@ type Check = fn(Program);
 
 /// Each example's check, from its own module: a copy must pass it too.
 const CHECKS: &[(&str, Check)] = &[
+    ("bench-cpu-bound", crate::bench_cpu_bound::check_copy),
+    ("bench-do-work", crate::bench_do_work::check_copy),
+    ("bench-fib-latency", crate::bench_fib_latency::check_copy),
+    ("bench-io-bound", crate::bench_io_bound::check_copy),
+    ("bench-overhead", crate::bench_overhead::check_copy),
     ("process-join", crate::process_join::check_copy),
     ("thread-join", crate::thread_join::check_copy),
 ];
