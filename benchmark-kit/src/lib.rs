@@ -34,7 +34,7 @@ mod python;
 
 pub use chart::Chart;
 pub use cleanup::{ChildProcess, ScratchDir};
-pub use machine::Machine;
+pub use machine::{Machine, python_version};
 pub use python::python_dir;
 
 /// The options every benchmark has, flattened into its own `clap` parser.
@@ -43,7 +43,7 @@ pub struct CommonOptions {
     /// How many times each cell is measured; the table shows the median.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
     pub runs: u32,
-    /// Also run the Python version of this benchmark and show its columns.
+    /// Also measure the Python version of this benchmark, in the same run.
     #[arg(long)]
     pub with_python: bool,
     /// Write the raw figures (every run of every cell) to this JSON file.
