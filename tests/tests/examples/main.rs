@@ -8,6 +8,7 @@
 mod async_fetch;
 mod bench_cpu_bound;
 mod bench_do_work;
+mod bench_fib_latency;
 mod bench_io_bound;
 mod bench_overhead;
 mod pool_bounded_queue;

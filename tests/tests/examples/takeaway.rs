@@ -17,6 +17,11 @@ type Check = fn(Program);
 /// Each example's check, from its own module: a copy must pass it too.
 const CHECKS: &[(&str, Check)] = &[
     ("async-fetch", crate::async_fetch::check_copy),
+    ("bench-cpu-bound", crate::bench_cpu_bound::check_copy),
+    ("bench-do-work", crate::bench_do_work::check_copy),
+    ("bench-fib-latency", crate::bench_fib_latency::check_copy),
+    ("bench-io-bound", crate::bench_io_bound::check_copy),
+    ("bench-overhead", crate::bench_overhead::check_copy),
     ("pool-bounded-queue", crate::pool_bounded_queue::check_copy),
     ("pool-build-your-own", crate::pool_build_your_own::check_copy),
     ("pool-fib-server", crate::pool_fib_server::check_copy),
