@@ -6,6 +6,7 @@ With --url it fetches from that server (bench-io-bound passes its own);
 without, it starts a server of its own that waits --delay-ms per page."""
 
 import multiprocessing
+import os
 import time
 import urllib.request
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -61,11 +62,19 @@ class SlowServer(ThreadingHTTPServer):
     # The default backlog is 5 connections waiting to be accepted: with 16
     # clients at once, the others' connections would be retried a second later.
     request_queue_size = 64
+    parent = None  # the benchmark's process ID
+
+    def service_actions(self):
+        """serve_forever calls this at least every half second: a server whose
+        benchmark has died, and so will never stop it, stops by itself."""
+        if os.getppid() != self.parent:
+            raise SystemExit("the benchmark that started this server is gone")
 
 
-def serve(delay, ports):
+def serve(delay, ports, parent):
     SlowPages.delay = delay
     with SlowServer(("127.0.0.1", 0), SlowPages) as server:  # port 0: a free one
+        server.parent = parent
         ports.put(server.server_address[1])
         server.serve_forever()
 
@@ -73,9 +82,13 @@ def serve(delay, ports):
 def start_server(delay):
     """Starts the server in a process of its own, and returns its URL and process.
     Not in a thread: this process must have no other thread when the process
-    pools fork it. A daemon process ends when this one does, whatever happens."""
+    pools fork it. As a daemon process, it is ended when this program exits
+    normally (multiprocessing's exit handler does that); but if this program
+    is killed, or leaves by os._exit, nothing ends a daemon, so the server
+    also checks for itself that the benchmark is still there."""
     ports = multiprocessing.Queue()
-    process = multiprocessing.Process(target=serve, args=(delay, ports), daemon=True)
+    process = multiprocessing.Process(target=serve, args=(delay, ports, os.getpid()),
+                                      daemon=True)
     process.start()
     return f"http://127.0.0.1:{ports.get(timeout=30)}", process
 

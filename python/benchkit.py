@@ -5,14 +5,25 @@ import argparse
 import json
 import os
 import platform
+import signal
 import statistics
 import sys
 import time
 
 
+def end_on_sigterm(signum, frame):
+    """SIGTERM (sent by the Rust benchmark if it dies first) ends the program
+    as an exception would: `with` blocks shut their pools down on the way out,
+    and multiprocessing's exit handler ends its daemon processes, where the
+    default action would leave the workers running."""
+    sys.exit(128 + signum)
+
+
 def parser(description, worker_counts=True):
     """The options every Python benchmark has; worker_counts=False leaves out
-    --workers, for benchmarks whose rows are not worker counts."""
+    --workers, for benchmarks whose rows are not worker counts. Also arranges
+    for SIGTERM to end the program cleanly (end_on_sigterm)."""
+    signal.signal(signal.SIGTERM, end_on_sigterm)
     options = argparse.ArgumentParser(description=description)
     if worker_counts:
         options.add_argument("--workers", default="1,2,4,8,16",

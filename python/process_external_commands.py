@@ -2,18 +2,19 @@
 
 ThreadPoolExecutor(max_workers=N) runs at most N jobs at once; map() gives the
 results back in input order. Each job waits for its program with subprocess.run,
-which releases the GIL while it waits, so threads are enough here.
+which releases the GIL while it waits, so threads are enough here; its timeout
+kills a program that runs too long.
 """
 
+import argparse
 import signal
 import subprocess
-import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from steps import say
 
-USAGE = "usage: process_external_commands.py [--max N]   (N >= 1, default 3)"
+TIMEOUT = 2  # seconds a command may run before it is killed
 
 COMMANDS = [
     ["echo", "hello"],
@@ -23,6 +24,7 @@ COMMANDS = [
     ["no-such-command"],
     ["sh", "-c", "sleep 0.2; echo medium"],
     ["sh", "-c", "kill -TERM $$"],
+    ["sleep", "600"],
     ["sh", "-c", "echo first; echo second"],
     ["sh", "-c", "sleep 0.4; echo done"],
 ]
@@ -33,51 +35,51 @@ peak = 0
 
 
 def run(command):
+    """Runs one command: whether it succeeded, and a report in the Rust version's words."""
     global running, peak
     with lock:
         running += 1
         peak = max(peak, running)
     try:
-        return subprocess.run(command, capture_output=True, text=True)
+        done = subprocess.run(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=TIMEOUT
+        )
     except FileNotFoundError as err:  # the program does not exist
-        return err
+        return False, f"could not start it: {err.strerror} (os error {err.errno})"
+    except subprocess.TimeoutExpired:  # run() has killed it and waited for it
+        return False, f"timed out after {TIMEOUT}s, killed"
     finally:
         with lock:
             running -= 1
-
-
-def report(result):
-    if isinstance(result, OSError):
-        return f"could not start it: {result}"
-    code = result.returncode
+    code = done.returncode
     if code < 0:
-        text = f"was killed by {signal.Signals(-code).name}"
+        text = f"signal: {-code} ({signal.Signals(-code).name})"
     else:
-        text = f"exited with code {code}"
-    for stream, printed in (("stdout", result.stdout), ("stderr", result.stderr)):
-        if printed:
-            text += f", {stream}: {printed.splitlines()[0]}"
-    return text
+        text = f"exit status: {code}"
+    if done.stdout:
+        text += f", output: {done.stdout.splitlines()[0]}"
+    return code == 0, text
 
 
-def parse_max(args):
-    if not args:
-        return 3
-    if len(args) == 2 and args[0] == "--max" and args[1].isdigit() and int(args[1]) >= 1:
-        return int(args[1])
-    print(f"process_external_commands.py: bad arguments {args}\n{USAGE}", file=sys.stderr)
-    sys.exit(2)
+def limit(text):
+    value = int(text)
+    if not 1 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"{value} is not in 1..=100")
+    return value
 
 
 if __name__ == "__main__":
-    max_workers = parse_max(sys.argv[1:])
+    parser = argparse.ArgumentParser(description="Runs external programs, at most N at a time.")
+    parser.add_argument("--max", type=limit, default=3, help="how many may run at once")
+    max_workers = parser.parse_args().max
     say(f"running {len(COMMANDS)} commands, at most {max_workers} at a time")
     succeeded = 0
     with ThreadPoolExecutor(max_workers=max_workers) as pool:
-        for number, (command, result) in enumerate(zip(COMMANDS, pool.map(run, COMMANDS)), 1):
-            say(f"{number}. {command}: {report(result)}")
-            if isinstance(result, subprocess.CompletedProcess) and result.returncode == 0:
-                succeeded += 1
+        for number, (command, (success, text)) in enumerate(
+            zip(COMMANDS, pool.map(run, COMMANDS)), 1
+        ):
+            say(f"{number}. {command}: {text}")
+            succeeded += success
     say(f"{succeeded} of {len(COMMANDS)} commands succeeded")
     say(f"peak: {peak} running at once, limit {max_workers}")
     assert peak <= max_workers

@@ -5,12 +5,13 @@ use std::path::Path;
 use anyhow::{Result, anyhow, ensure};
 use plotters::prelude::*;
 
-use crate::Report;
+use crate::{Column, Report};
 
 /// What a chart shows.
 pub enum Chart {
     /// One line per column: how many times faster than its first row, with
-    /// the ideal line dashed.
+    /// the ideal line dashed. (Every chart draws only the columns in the
+    /// report's unit; a column with a unit of its own is in the table only.)
     Speedup,
     /// One line per column: the median per row, in the report's unit, with
     /// the ideal line dashed; `log` for a logarithmic value axis.
@@ -44,7 +45,7 @@ impl Chart {
     }
 
     /// The value this chart plots for a column's row, if it was measured.
-    fn value(&self, column: &crate::Column, row: usize) -> Option<f64> {
+    fn value(&self, column: &Column, row: usize) -> Option<f64> {
         let median = column.median(row)?;
         match self {
             Chart::Speedup => Some(column.median(0)? / median),
@@ -75,8 +76,9 @@ impl Chart {
             (12, 4),
         )?;
 
-        let values: Vec<Vec<Option<f64>>> = report
-            .columns
+        let columns: Vec<&Column> =
+            report.columns.iter().filter(|column| column.unit.is_none()).collect();
+        let values: Vec<Vec<Option<f64>>> = columns
             .iter()
             .map(|column| {
                 (0..report.rows.len()).map(|row| self.value(column, row)).collect()
@@ -122,7 +124,7 @@ impl Chart {
                     .disable_x_mesh()
                     .max_light_lines(1)
                     .draw()?;
-                self.series(report, &values, &ideal_values, &mut chart)?;
+                self.series(report, &columns, &values, &ideal_values, &mut chart)?;
                 chart
                     .configure_series_labels()
                     .position(SeriesLabelPosition::UpperLeft)
@@ -134,7 +136,7 @@ impl Chart {
         // Headroom above the highest point keeps the legend clear of the lines.
         // Bars rise from the bottom, so above the tallest one there must be
         // room for the whole legend, one line per column: its share of the plot.
-        let entries = report.columns.len() + usize::from(report.ideal.is_some());
+        let entries = columns.len() + usize::from(report.ideal.is_some());
         let legend = match self {
             Chart::Bars { .. } => (16.0 * entries as f64 + 16.0) / 370.0,
             _ => 0.0,
@@ -155,6 +157,7 @@ impl Chart {
     fn series<Y: plotters::coord::ranged1d::Ranged<ValueType = f64>>(
         &self,
         report: &Report,
+        columns: &[&Column],
         values: &[Vec<Option<f64>>],
         ideal: &[Option<f64>],
         chart: &mut ChartContext<
@@ -163,10 +166,8 @@ impl Chart {
             Cartesian2d<plotters::coord::types::RangedCoordf64, Y>,
         >,
     ) -> std::result::Result<(), Box<dyn std::error::Error>> {
-        let columns = report.columns.len();
-        for (index, (column, column_values)) in
-            report.columns.iter().zip(values).enumerate()
-        {
+        let count = columns.len();
+        for (index, (column, column_values)) in columns.iter().zip(values).enumerate() {
             let colour = COLOURS[index % COLOURS.len()];
             let points = column_values
                 .iter()
@@ -174,7 +175,7 @@ impl Chart {
                 .filter_map(|(row, value)| value.map(|value| (row as f64, value)));
             match self {
                 Chart::Bars { .. } => {
-                    let width = 0.8 / columns as f64;
+                    let width = 0.8 / count as f64;
                     let left = -0.4 + width * index as f64;
                     let base = chart.y_range().start;
                     chart

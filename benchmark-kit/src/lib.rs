@@ -1,31 +1,42 @@
-//! What the four benchmark programs share, so that each of them shows only
-//! what it measures.
+//! What the benchmark programs share, so that each of them shows only what
+//! it measures.
 //!
 //! A benchmark fills a [`Report`]: rows (worker counts, or ways of running a
 //! job), and columns (Rust threads, Rust processes, Python threads...), each
-//! cell holding the time of every run. From the report come the Markdown table
-//! printed on stdout, the raw figures written with `--json`, and the chart
-//! written with `--svg`. The same report can be read back from its JSON and
-//! drawn again (`--from-json`), which is how the tests check that the book's
-//! tables and charts are what the programs make of the recorded figures.
+//! cell holding the figure of every run. From the report come the Markdown
+//! table printed on stdout, the raw figures written with `--json`, and the
+//! chart written with `--svg`. The same report can be read back from its JSON
+//! and drawn again (`--from-json`), which is how the tests check that the
+//! book's tables and charts are what the programs make of the recorded figures.
+//!
+//! A benchmark's `main` is then three lines: parse its options, and hand
+//! [`run`] the chart it draws and the function that measures.
 //!
 //! The Python benchmarks in `python/` write the same JSON, so `--with-python`
-//! runs one and adds its columns to the report: both languages measured in
-//! one run, on one machine.
+//! runs one and adds its columns to the report ([`Report::add_python`]):
+//! both languages measured in one run, on one machine.
+//!
+//! What a benchmark starts, it cleans up, however it ends: a child process
+//! ([`ChildProcess`]) cannot outlive it, and a scratch folder
+//! ([`ScratchDir`]) is removed on SIGINT and SIGTERM too.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Context, Result, bail, ensure};
+use anyhow::{Context, Result, ensure};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
 
 mod chart;
+mod cleanup;
 mod machine;
+mod python;
 pub mod timeline;
 
 pub use chart::Chart;
-pub use machine::Machine;
+pub use cleanup::{ChildProcess, ScratchDir};
+pub use machine::{Machine, python_version};
+pub use python::python_dir;
 
 /// The options every benchmark has, flattened into its own `clap` parser.
 #[derive(clap::Args, Debug, Clone)]
@@ -33,7 +44,7 @@ pub struct CommonOptions {
     /// How many times each cell is measured; the table shows the median.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
     pub runs: u32,
-    /// Also run the Python version of this benchmark and show its columns.
+    /// Also measure the Python version of this benchmark, in the same run.
     #[arg(long)]
     pub with_python: bool,
     /// Write the raw figures (every run of every cell) to this JSON file.
@@ -48,15 +59,56 @@ pub struct CommonOptions {
     pub from_json: Option<PathBuf>,
 }
 
-/// One column of the table: a way of running the work, timed in every row.
+// ANCHOR: run
+/// What every benchmark's `main` does once its options are parsed: measure
+/// (or, with `--from-json`, read what was measured before), then print the
+/// table, write the JSON and draw the chart that the options ask for.
+pub fn run(
+    options: &CommonOptions,
+    chart: Chart,
+    measure: impl FnOnce() -> Result<Report>,
+) -> Result<()> {
+    let report = match &options.from_json {
+        Some(path) => Report::read_json(path)?,
+        None => measure()?,
+    };
+    print!("{}", report.to_markdown());
+    if let Some(path) = &options.json {
+        report.write_json(path)?;
+    }
+    if let Some(path) = &options.svg {
+        chart.draw(&report, path)?;
+    }
+    Ok(())
+}
+// ANCHOR_END: run
+
+/// One column of the table: a way of running the work, measured in every row.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 pub struct Column {
     pub name: String,
-    /// `runs[row]` holds every measured value of that row, in the report's unit.
+    /// `runs[row]` holds every measured value of that row.
     pub runs: Vec<Vec<f64>>,
+    /// The unit of this column, when it is not the report's: a count or a
+    /// rate beside the report's times. Such a column is shown in the table
+    /// only (the chart draws the columns in the report's unit), and when all
+    /// its figures are whole numbers it is a count, shown as one (3, not 3.00).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
 }
 
 impl Column {
+    /// A column with no runs yet in any of `rows` rows.
+    pub fn new(name: &str, rows: usize) -> Self {
+        Column { name: name.to_owned(), runs: vec![Vec::new(); rows], unit: None }
+    }
+
+    /// A column that is computed, not measured (the ideal line): one value per row.
+    pub fn computed(name: &str, values: impl IntoIterator<Item = f64>) -> Self {
+        let runs = values.into_iter().map(|value| vec![value]).collect();
+        Column { name: name.to_owned(), runs, unit: None }
+    }
+
     pub fn median(&self, row: usize) -> Option<f64> {
         median(self.runs.get(row)?)
     }
@@ -96,6 +148,15 @@ pub fn median(values: &[f64]) -> Option<f64> {
     }
 }
 
+/// The nearest-rank percentile of some measurements (the smallest value that
+/// at least `percent` % of them do not exceed); `None` for none.
+pub fn percentile(values: &[f64], percent: u32) -> Option<f64> {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let rank = (sorted.len() * percent as usize).div_ceil(100).max(1);
+    sorted.get(rank - 1).copied()
+}
+
 /// Runs `work` once and returns its result and how long it took, in seconds.
 pub fn timed<T>(work: impl FnOnce() -> Result<T>) -> Result<(T, f64)> {
     let start = Instant::now();
@@ -119,8 +180,93 @@ impl Report {
         }
     }
 
+    /// Rows for `workers` workers, shown with their speedup over the first
+    /// row, against the ideal: one worker more, one time faster, until they
+    /// outnumber the cores.
+    pub fn speedup_over(&mut self, workers: &[u64]) {
+        self.rows = workers.iter().map(u64::to_string).collect();
+        self.speedup = true;
+        let cores = self.machine.cores as f64;
+        let ideal = workers.iter().map(|&workers| (workers as f64).min(cores));
+        self.ideal = Some(Column::computed("ideal", ideal));
+    }
+
     pub fn setting(&mut self, name: &str, value: impl ToString) {
         self.settings.push((name.to_owned(), value.to_string()));
+    }
+
+    // ANCHOR: measure
+    /// Adds a column for each of `ways`, (name, way) pairs, and measures each
+    /// of its cells `runs` times. `time(way, row)` runs one cell once and
+    /// returns its figure in the report's unit, or `None` where the cell does
+    /// not apply.
+    ///
+    /// The runs go round after round, each round measuring every row of
+    /// every column once, rather than one column after another: a spell of
+    /// load from elsewhere on a shared machine then slows a little of every
+    /// column, instead of all of one.
+    pub fn measure<Way>(
+        &mut self,
+        ways: &[(&str, Way)],
+        runs: u32,
+        mut time: impl FnMut(&Way, usize) -> Result<Option<f64>>,
+    ) -> Result<()> {
+        let (first, rows) = (self.columns.len(), self.rows.len());
+        self.columns.extend(ways.iter().map(|(name, _)| Column::new(name, rows)));
+        let bar = progress((ways.len() * rows) as u64 * u64::from(runs));
+        for round in 1..=runs {
+            for row in 0..rows {
+                for (column, (name, way)) in ways.iter().enumerate() {
+                    let label = &self.rows[row];
+                    bar.set_message(format!("round {round}: {name}, {label}"));
+                    if let Some(figure) = time(way, row).with_context(|| {
+                        format!("{name}, {}: {label}", self.rows_label)
+                    })? {
+                        self.columns[first + column].runs[row].push(figure);
+                    }
+                    bar.inc(1);
+                }
+            }
+        }
+        bar.finish_and_clear();
+        Ok(())
+    }
+    // ANCHOR_END: measure
+
+    /// Like [`measure`](Self::measure), for a benchmark whose one run of a
+    /// row gives a figure for every column (a load test: its rate, its
+    /// latencies, its errors). Adds `columns`, each a name and its unit when
+    /// it is not the report's, and calls `run(row)` `runs` times for every
+    /// row, round after round; it returns one figure per column.
+    pub fn measure_rows(
+        &mut self,
+        columns: &[(&str, Option<&str>)],
+        runs: u32,
+        mut run: impl FnMut(usize) -> Result<Vec<f64>>,
+    ) -> Result<()> {
+        let (first, rows) = (self.columns.len(), self.rows.len());
+        for (name, unit) in columns {
+            let unit = unit.map(str::to_owned);
+            self.columns.push(Column { unit, ..Column::new(name, rows) });
+        }
+        let bar = progress(rows as u64 * u64::from(runs));
+        for round in 1..=runs {
+            for row in 0..rows {
+                let label = &self.rows[row];
+                bar.set_message(format!("round {round}: {label}"));
+                let figures = run(row).with_context(|| label.clone())?;
+                ensure!(
+                    figures.len() == columns.len(),
+                    "{label}: not one figure per column"
+                );
+                for (column, figure) in self.columns[first..].iter_mut().zip(figures) {
+                    column.runs[row].push(figure);
+                }
+                bar.inc(1);
+            }
+        }
+        bar.finish_and_clear();
+        Ok(())
     }
 
     /// How many runs each cell had (the fewest, if columns differ). A cell
@@ -189,6 +335,15 @@ impl Report {
 
     fn cell(&self, column: &Column, row: usize) -> String {
         let Some(value) = column.median(row) else { return "-".to_owned() };
+        if let Some(unit) = &column.unit {
+            let count = column.runs.iter().flatten().all(|value| value.fract() == 0.0);
+            let shown = if count && value.fract() == 0.0 {
+                format!("{value}")
+            } else {
+                figure(value)
+            };
+            return format!("{shown} {unit}").trim_end().to_owned();
+        }
         let mut cell = format!("{} {}", figure(value), self.unit);
         if let (true, Some(first)) = (self.speedup, column.median(0)) {
             cell += &format!(" ({:.2}x)", first / value);
@@ -244,6 +399,11 @@ pub fn thousands(count: u64) -> String {
     grouped
 }
 
+/// Worker counts and other lists as an option takes them: `1,2,4`.
+pub fn comma_list(values: &[impl ToString]) -> String {
+    values.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")
+}
+
 fn singular(label: &str) -> &str {
     label.strip_suffix('s').unwrap_or(label)
 }
@@ -270,52 +430,6 @@ pub fn progress(measurements: u64) -> ProgressBar {
     bar
 }
 
-/// Prints the report, and writes its JSON and chart if asked to.
-pub fn publish(report: &Report, options: &CommonOptions, chart: &Chart) -> Result<()> {
-    print!("{}", report.to_markdown());
-    if let Some(path) = &options.json {
-        report.write_json(path)?;
-    }
-    if let Some(path) = &options.svg {
-        chart.draw(report, path)?;
-    }
-    Ok(())
-}
-
-/// Runs a Python benchmark from `python/` and returns its report. `args` are
-/// its own options; it is told where to write its JSON.
-pub fn run_python(script: &Path, args: &[String], bar: &ProgressBar) -> Result<Report> {
-    let json = std::env::temp_dir().join(format!(
-        "{}-{}.json",
-        script.file_stem().unwrap_or_default().to_string_lossy(),
-        std::process::id()
-    ));
-    bar.set_message(format!("python3 {}", script.display()));
-    let output = std::process::Command::new("python3")
-        .arg(script)
-        .args(args)
-        .arg("--json")
-        .arg(&json)
-        .output()
-        .context("cannot run python3 (is it installed?) for --with-python")?;
-    if !output.status.success() {
-        bail!(
-            "python3 {} failed ({}):\n{}",
-            script.display(),
-            output.status,
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    let report = Report::read_json(&json);
-    let _ = std::fs::remove_file(&json);
-    report
-}
-
-/// The Python benchmarks' directory, found from this crate's place in the workspace.
-pub fn python_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../python")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -325,6 +439,16 @@ mod tests {
         assert_eq!(median(&[3.0, 1.0, 2.0]), Some(2.0));
         assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), Some(2.5));
         assert_eq!(median(&[]), None);
+    }
+
+    #[test]
+    fn percentiles_are_nearest_rank() {
+        let values: Vec<f64> = (1..=200).rev().map(f64::from).collect();
+        assert_eq!(percentile(&values, 50), Some(100.0));
+        assert_eq!(percentile(&values, 99), Some(198.0));
+        assert_eq!(percentile(&values, 100), Some(200.0));
+        assert_eq!(percentile(&[7.0], 99), Some(7.0));
+        assert_eq!(percentile(&[], 50), None);
     }
 
     #[test]
@@ -349,11 +473,11 @@ mod tests {
         // Many values with long expansions: a parser that is off by one unit
         // in the last place (serde_json without float_roundtrip) changes some.
         let runs = (1..2000).map(|i| f64::from(i) / 7.0 * 1.234e-3).collect();
-        report.columns.push(Column { name: "threads".into(), runs: vec![runs] });
-        let path = std::env::temp_dir().join(format!("kit-{}.json", std::process::id()));
+        report.columns.push(Column { runs: vec![runs], ..Column::new("threads", 1) });
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.json");
         report.write_json(&path).unwrap();
         let read = Report::read_json(&path).unwrap();
-        std::fs::remove_file(&path).unwrap();
         assert!(read == report, "a figure changed on its way through JSON");
     }
 
@@ -363,8 +487,8 @@ mod tests {
         report.rows = vec!["1".into(), "2".into()];
         report.speedup = true;
         report.columns.push(Column {
-            name: "threads".into(),
             runs: vec![vec![2.0, 9.0, 2.2], vec![1.0, 1.1, 0.9]],
+            ..Column::new("threads", 2)
         });
         let table = report.to_markdown();
         assert!(table.starts_with("| workers | threads |\n|---:|---:|\n"), "{table}");
@@ -378,11 +502,46 @@ mod tests {
         let mut report = Report::new("bench-test", "a test", "work", "ms");
         report.rows = vec!["jobs".into(), "no jobs".into()];
         report.columns.push(Column {
-            name: "no pool".into(),
             runs: vec![vec![2.0, 3.0], Vec::new()],
+            ..Column::new("no pool", 2)
         });
         let table = report.to_markdown();
         assert!(table.contains("| no jobs | - |"), "{table}");
         assert!(table.contains("median of 2 runs"), "{table}");
+    }
+
+    #[test]
+    fn a_column_with_a_unit_of_its_own_shows_counts_whole() {
+        let mut report = Report::new("bench-test", "a test", "mode", "ms");
+        report.rows = vec!["inline".into()];
+        for (name, unit, runs) in
+            [("errors", "", vec![0.0, 2.0, 0.0]), ("rate", "req/s", vec![4.5, 5.25, 5.0])]
+        {
+            let column = Column::new(name, 1);
+            report.columns.push(Column {
+                runs: vec![runs],
+                unit: Some(unit.to_owned()),
+                ..column
+            });
+        }
+        let table = report.to_markdown();
+        assert!(table.contains("| inline | 0 | 5.00 req/s |"), "{table}");
+    }
+
+    #[test]
+    fn measure_goes_round_after_round_and_skips_what_does_not_apply() {
+        let mut report = Report::new("bench-test", "a test", "workers", "s");
+        report.rows = vec!["1".into(), "2".into()];
+        let mut order = Vec::new();
+        report
+            .measure(&[("a", 0), ("b", 1)], 2, |&column, row| {
+                order.push((column, row));
+                Ok((column + row != 2).then_some((10 * column + row) as f64))
+            })
+            .unwrap();
+        let rounds = [(0, 0), (1, 0), (0, 1), (1, 1)];
+        assert_eq!(order, [rounds, rounds].concat());
+        assert_eq!(report.columns[0].runs, [vec![0.0, 0.0], vec![1.0, 1.0]]);
+        assert_eq!(report.columns[1].runs, [vec![10.0, 10.0], vec![]]);
     }
 }

@@ -39,6 +39,14 @@ impl Machine {
     }
 }
 
+/// The version of `python3`, as it names itself ("Python 3.11.7"), for a
+/// benchmark whose Python side is not a `bench_*.py` script (that one says).
+pub fn python_version() -> anyhow::Result<String> {
+    let output = std::process::Command::new("python3").arg("--version").output()?;
+    anyhow::ensure!(output.status.success(), "python3 --version: {}", output.status);
+    Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
 impl fmt::Display for Machine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} cores, {}, Rust {} build", self.cores, self.cpu, self.build)?;

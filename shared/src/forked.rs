@@ -4,24 +4,28 @@
 //! std's `ExitStatus`, so [`crate::worker::describe`] can say how the child
 //! ended ("exited with code 101", "was killed by SIGKILL").
 
+use std::io;
 use std::os::unix::process::ExitStatusExt;
 use std::process::ExitStatus;
 
-use anyhow::{Result, bail};
 use nix::sys::wait::{WaitStatus, waitpid};
 use nix::unistd::Pid;
 
-use crate::worker::{describe, pass_on_sigpipe};
+use crate::error::{Error, Result};
+use crate::worker::pass_on_sigpipe;
 
 /// Waits for the forked child `child` to end, however it ends.
 pub fn wait(child: Pid) -> Result<ExitStatus> {
+    let doing = || format!("wait for child pid {child}");
     // The raw encoding wait(2) uses: the exit code in the second byte, or the signal.
-    match waitpid(child, None)? {
+    match waitpid(child, None).map_err(|errno| Error::io(doing())(errno.into()))? {
         WaitStatus::Exited(_, code) => Ok(ExitStatus::from_raw(code << 8)),
         WaitStatus::Signaled(_, signal, _) => {
             Ok(pass_on_sigpipe(ExitStatus::from_raw(signal as i32)))
         }
-        other => bail!("child pid {child}: unexpected wait status {other:?}"),
+        other => {
+            Err(Error::io(doing())(io::Error::other(format!("unexpected {other:?}"))))
+        }
     }
 }
 
@@ -29,7 +33,7 @@ pub fn wait(child: Pid) -> Result<ExitStatus> {
 pub fn join(child: Pid) -> Result<()> {
     let status = wait(child)?;
     if !status.success() {
-        bail!("child pid {child} {}", describe(status));
+        return Err(Error::Died { process: format!("child pid {child}"), status });
     }
     Ok(())
 }

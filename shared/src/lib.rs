@@ -10,15 +10,20 @@
 //! - [`pool`]: a thread pool and a process pool behind one `Executor` interface
 //!   (`submit`, `map`, `as_completed`), switched by changing one line.
 //! - [`forked`]: waiting for a child made with `fork`, with the same error words.
+//! - [`Error`]: what went wrong, as a type a caller can match (the job
+//!   panicked, the worker died, a message could not be serialized, ...).
 //! - [`pace`]: the length of one step of an example, read from `STEP_MS` in
 //!   exactly one place, so tests can run the examples quickly.
 //!
 //! Linux only: workers rely on `prctl(PR_SET_PDEATHSIG)`.
 
+mod error;
 pub mod forked;
 pub mod pace;
 pub mod pool;
 pub mod worker;
+
+pub use error::{Error, Result};
 
 /// The ipc-channel crate the workers use, for examples that open channels of their own.
 pub use ipc_channel;

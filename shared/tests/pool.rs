@@ -58,14 +58,14 @@ fn a_worker_killed_mid_job_fails_that_job_only_and_leaves_nothing_behind() {
     let failed = rest.iter().find(|line| line.starts_with("result 3: error: ")).unwrap();
     assert!(failed.ends_with(&format!("(pid {pid}) was killed by SIGKILL")), "{failed}");
 
-    let pids: Vec<i32> = rest
-        .last()
-        .and_then(|line| line.strip_prefix("worker pids: "))
-        .expect("the last line lists the workers")
-        .split(' ')
-        .map(|pid| pid.parse().unwrap())
-        .collect();
+    let listed = |prefix: &str| -> Vec<i32> {
+        let line = rest.iter().find_map(|line| line.strip_prefix(prefix));
+        let line = line.unwrap_or_else(|| panic!("a line {prefix:?} in {rest:#?}"));
+        line.split(' ').map(|pid| pid.parse().unwrap()).collect()
+    };
+    let pids = listed("worker pids: ");
     assert_eq!(pids.len(), 3, "two workers and one replacement: {pids:?}");
+    assert_eq!(listed("pids() again: "), pids, "pids() lists them again, not only once");
     assert!(pids.contains(&pid));
     for pid in pids {
         assert_gone_soon(pid);

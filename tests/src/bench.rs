@@ -4,9 +4,12 @@
 //! tables and charts must be exactly what the program makes of the recorded
 //! figures (`--from-json`).
 
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
-use crate::{Program, workspace_root};
+use crate::{Program, TIMEOUT, workspace_root};
 
 /// The command that records the benchmarks again, named in failure messages.
 pub const RECORD_BENCHMARKS: &str = "scripts/record-benchmarks";
@@ -69,12 +72,31 @@ pub fn speedup(cell: &str) -> f64 {
         .unwrap_or_else(|| panic!("no speedup in {cell:?}"))
 }
 
-/// A path for a file that a test writes, unique to this test process.
-pub fn scratch(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("example-harness-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+/// A path for a file (or folder) that a test writes, in a temporary folder of
+/// its own that is removed, with whatever is in it, when this is dropped.
+pub struct Scratch {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+/// A [`Scratch`] path named `name`, not created yet.
+pub fn scratch(name: &str) -> Scratch {
+    let dir = tempfile::Builder::new().prefix("example-harness-").tempdir().unwrap();
+    let path = dir.path().join(name);
+    Scratch { _dir: dir, path }
+}
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        &self.path
+    }
 }
 
 /// Asserts that `path` holds a well-formed SVG document that mentions each of `texts`.
@@ -146,4 +168,63 @@ pub fn assert_bad_options(program: &Program, cases: &[(&[&str], &str)]) {
     let run = program.clone().arg("--from-json").arg("/nonexistent/run.json").run();
     assert_eq!(run.code, Some(1), "{}", run.stderr);
     assert!(run.stderr.contains("cannot read /nonexistent/run.json"), "{}", run.stderr);
+}
+
+/// Starts `program` in a process group of its own (which the processes it
+/// starts join), with stdout and stderr piped, to signal it while it runs.
+pub fn spawn_in_group(program: &Program) -> Child {
+    let mut command = Command::new(&program.program);
+    command.args(&program.args).env_remove(crate::STEP_MS).process_group(0);
+    command.envs(program.env.iter().map(|(key, value)| (key, value)));
+    command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    command.spawn().unwrap_or_else(|err| panic!("cannot start {}: {err}", program.label))
+}
+
+/// The processes of process group `group` that have not ended (zombies have).
+pub fn live_members(group: u32) -> Vec<u32> {
+    let mut members = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        // After the command name in parentheses: state, ppid, pgrp.
+        let fields: Vec<&str> =
+            stat.rsplit_once(')').unwrap().1.split_whitespace().collect();
+        if fields[2] == group.to_string() && fields[0] != "Z" {
+            members.push(pid);
+        }
+    }
+    members
+}
+
+/// Waits until `done` is true; a test failure, naming `what`, after [`TIMEOUT`]
+/// (a guard against a hang, not a measure of speed).
+pub fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + TIMEOUT;
+    while !done() {
+        assert!(Instant::now() < deadline, "waited {TIMEOUT:?} for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Waits until every process of `group` has ended; if they have not after
+/// [`TIMEOUT`], kills them (a failed test leaves nothing running) and fails.
+pub fn assert_group_ends(group: u32, what: &str) {
+    let deadline = Instant::now() + TIMEOUT;
+    while !live_members(group).is_empty() {
+        if Instant::now() > deadline {
+            let left = live_members(group);
+            let _ = nix::sys::signal::killpg(
+                nix::unistd::Pid::from_raw(group.cast_signed()),
+                nix::sys::signal::Signal::SIGKILL,
+            );
+            panic!(
+                "{what} left processes {left:?} behind, still running after {TIMEOUT:?}"
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }

@@ -574,6 +574,165 @@ mod tests {
     }
 }
 
+/// How a run read by `head` ended: the lines `head` kept, and what the program
+/// said on stderr afterwards.
+#[derive(Debug)]
+pub struct HeadRun {
+    pub label: String,
+    pub lines: Vec<String>,
+    pub stderr: String,
+    pub status: std::process::ExitStatus,
+    /// Processes of the program's group still alive a while after it ended.
+    pub left_behind: Vec<u32>,
+}
+
+impl HeadRun {
+    /// Asserts the quiet end a shell pipeline expects: exit 0 or SIGPIPE,
+    /// nothing on stderr, no process of the program's left running.
+    pub fn assert_quiet(&self) {
+        use std::os::unix::process::ExitStatusExt;
+        const SIGPIPE: i32 = 13;
+        assert!(
+            self.status.success() || self.status.signal() == Some(SIGPIPE),
+            "{} | head ended with {}: {}",
+            self.label,
+            self.status,
+            self.stderr
+        );
+        assert!(self.stderr.is_empty(), "{} | head said:\n{}", self.label, self.stderr);
+        assert!(
+            self.left_behind.is_empty(),
+            "{} left {:?} behind",
+            self.label,
+            self.left_behind
+        );
+    }
+}
+
+impl Program {
+    /// Runs the program as `program | head -n <lines>` would: its stdout is a
+    /// pipe whose reader takes `lines` lines and then closes it, so that every
+    /// later write, by the program or by any child sharing its stdout, fails.
+    pub fn run_into_head(&self, lines: usize) -> HeadRun {
+        use std::io::{BufRead, BufReader, Read};
+        use std::os::unix::process::CommandExt;
+        use std::process::{Command, Stdio};
+
+        let mut command = Command::new(&self.program);
+        command.args(&self.args).env_remove(STEP_MS).process_group(0);
+        if let Some(millis) = self.step_ms {
+            command.env(STEP_MS, millis.to_string());
+        }
+        command.envs(self.env.iter().map(|(key, value)| (key, value)));
+        command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = command
+            .spawn()
+            .unwrap_or_else(|err| panic!("could not start {}: {err}", self.label));
+        let group = child.id();
+        let mut stderr = child.stderr.take().unwrap();
+        let stderr = std::thread::spawn(move || {
+            let mut text = String::new();
+            stderr.read_to_string(&mut text).map(|_| text)
+        });
+        let mut reader = BufReader::new(child.stdout.take().unwrap());
+        let mut kept = Vec::new();
+        for _ in 0..lines {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap() == 0 {
+                break;
+            }
+            kept.push(line.trim_end_matches('\n').to_owned());
+        }
+        drop(reader); // what head does once it has its lines
+        let status = wait_or_kill(&mut child, TIMEOUT, &self.label);
+        let stderr = stderr.join().unwrap().expect("stderr is UTF-8");
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while !live_members_of_group(group).is_empty()
+            && std::time::Instant::now() < deadline
+        {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        HeadRun {
+            label: self.describe(),
+            lines: kept,
+            stderr,
+            status,
+            left_behind: live_members_of_group(group),
+        }
+    }
+}
+
+/// Waits for `child`, killing it (and failing the test) after `limit`.
+fn wait_or_kill(
+    child: &mut std::process::Child,
+    limit: Duration,
+    label: &str,
+) -> std::process::ExitStatus {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{label} did not end within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// The processes of process group `group` that have not ended (zombies have).
+pub fn live_members_of_group(group: u32) -> Vec<u32> {
+    live_processes()
+        .into_iter()
+        .filter(|process| process.group == group)
+        .map(|p| p.pid)
+        .collect()
+}
+
+/// One line of `/proc/<pid>/stat`, the fields a test needs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProcessInfo {
+    pub pid: u32,
+    pub parent: u32,
+    pub group: u32,
+    /// When it started, in clock ticks since boot: with the PID, it names one
+    /// process even if the PID is used again later.
+    pub start_time: u64,
+}
+
+/// Every process on the machine that has not ended (zombies have).
+pub fn live_processes() -> Vec<ProcessInfo> {
+    let mut found = Vec::new();
+    let Ok(entries) = std::fs::read_dir("/proc") else { return found };
+    for entry in entries.flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        if let Some(info) = process_info(pid) {
+            found.push(info);
+        }
+    }
+    found
+}
+
+/// The process `pid`, if it is alive (not a zombie).
+pub fn process_info(pid: u32) -> Option<ProcessInfo> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // After the command name in parentheses: state, ppid, pgrp, ... starttime (the 20th).
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    if fields.first() == Some(&"Z") || fields.first() == Some(&"X") {
+        return None;
+    }
+    Some(ProcessInfo {
+        pid,
+        parent: fields.get(1)?.parse().ok()?,
+        group: fields.get(2)?.parse().ok()?,
+        start_time: fields.get(19)?.parse().ok()?,
+    })
+}
+
 /// The first article's `map(square, 1..=10)` on a pool of `workers` threads or
 /// processes, in Rust or Python: what it guarantees.
 ///

@@ -21,8 +21,25 @@ pub struct Example {
     pub folder: String,
 }
 
-/// Every example package, sorted by name.
+/// Every example package of this workspace, sorted by name. The MPI examples
+/// (`examples-cluster/`) are a workspace of their own, with their own tests,
+/// so that this one builds without MPI: see [`cluster_examples`].
 pub fn examples() -> Vec<Example> {
+    let mut examples = all_examples();
+    examples.retain(|example| !example.folder.starts_with(CLUSTER));
+    examples
+}
+
+/// The MPI examples, in their own workspace.
+pub fn cluster_examples() -> Vec<Example> {
+    let mut examples = all_examples();
+    examples.retain(|example| example.folder.starts_with(CLUSTER));
+    examples
+}
+
+const CLUSTER: &str = "examples-cluster/";
+
+fn all_examples() -> Vec<Example> {
     let root = workspace_root();
     let mut found = Vec::new();
     for group in fs::read_dir(&root).unwrap().map(|entry| entry.unwrap().path()) {

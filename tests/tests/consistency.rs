@@ -8,7 +8,13 @@ use std::path::{Path, PathBuf};
 use example_harness::takeaway::{self, Dependency, dependencies};
 use example_harness::workspace_root;
 
-/// Every example package: (name, directory).
+/// Every example package of this workspace and of the MPI one: (name, directory).
+fn every_example() -> Vec<(String, PathBuf)> {
+    let all = takeaway::examples().into_iter().chain(takeaway::cluster_examples());
+    all.map(|example| (example.name.clone(), example.dir())).collect()
+}
+
+/// Every example package of this workspace: (name, directory).
 fn examples() -> Vec<(String, PathBuf)> {
     takeaway::examples()
         .into_iter()
@@ -107,7 +113,7 @@ fn tells_how_to_run(text: &str, name: &str) -> bool {
 
 #[test]
 fn every_example_package_is_named_after_its_directory() {
-    for (name, dir) in examples() {
+    for (name, dir) in every_example() {
         let manifest = read(&dir.join("Cargo.toml"));
         assert!(
             manifest.contains(&format!("name = \"{name}\"")),
@@ -154,7 +160,7 @@ fn every_example_has_a_test_module() {
 #[test]
 fn every_example_has_a_chapter_that_shows_its_code_and_output() {
     let chapters = chapters();
-    for (name, dir) in examples() {
+    for (name, dir) in every_example() {
         let dir = dir.canonicalize().unwrap();
         let included_by = |chapter: &PathBuf| -> Vec<PathBuf> {
             includes(chapter)
@@ -255,7 +261,7 @@ fn no_chapter_pastes_output_or_code_by_hand() {
 /// keeps in its own folder (a loom model, compile-fail cases).
 fn all_tests_text() -> String {
     let mut files = files_under(&workspace_root().join("tests/tests"), "rs");
-    for (_, dir) in examples() {
+    for (_, dir) in every_example() {
         files.extend(files_under(&dir.join("tests"), "rs"));
     }
     files.iter().map(|file| read(file)).collect()
@@ -267,7 +273,7 @@ fn every_recorded_output_is_checked_by_a_test() {
     let root = workspace_root();
     let checked_somewhere = all_tests_text();
     let mut recorded = files_under(&root.join("python/recorded"), "txt");
-    for (_, dir) in examples() {
+    for (_, dir) in every_example() {
         // Benchmarks record a table (.md) and their raw figures (.json) too.
         for extension in ["txt", "md", "json"] {
             recorded.extend(files_under(&dir.join("recorded"), extension));
@@ -301,7 +307,7 @@ fn every_python_counterpart_is_run_by_a_test() {
 #[test]
 fn the_readme_lists_every_example() {
     let readme = read(&workspace_root().join("README.md"));
-    for (name, _) in examples() {
+    for (name, _) in every_example() {
         let row = readme
             .lines()
             .find(|line| line.starts_with(&format!("| `{name}` |")))

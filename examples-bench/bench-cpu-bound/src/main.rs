@@ -1,40 +1,39 @@
 //! Do threads speed up CPU-bound work? In Python they do not; in Rust?
 //!
-//! The long guide's CPU table: sum the first n integers, split into equal
-//! ranges over 1 to 16 workers, and time it. Here the workers are threads,
-//! a thread pool, rayon, and worker processes; `--gil` adds threads that must
-//! hold one global lock while they compute, as Python's threads hold the GIL;
-//! `--with-python` measures the Python version in the same run.
+//! The long guide's CPU table: sum the first n integers on 1 to 16 workers.
+//! Here the workers are threads, a thread pool, rayon, and worker processes;
+//! `--gil` adds threads that compute only while they hold one global lock, as
+//! Python's threads hold the GIL; `--with-python` runs the Python version too.
 //!
-//! Watch for: every Rust column speeds up until the workers outnumber the
-//! cores, then stays flat; the `--gil` column and Python's threads stay near
-//! 1x; Python's processes scale like Rust's. Build with `--release`.
+//!     cargo run --release -p bench-cpu-bound -- --gil --with-python
+//!
+//! Watch for: every Rust column speeds up until the workers outnumber the cores;
+//! the `--gil` column and Python's threads stay near 1x.
 
-use std::hint::black_box;
-use std::ops::Range;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::thread;
+use std::sync::{Mutex, atomic::AtomicUsize, atomic::Ordering};
+use std::{hint::black_box, ops::Range, thread};
 
 use anyhow::{Result, ensure};
-use benchmark_kit::{Chart, Column, CommonOptions, Report, python_dir, thousands, timed};
-use clap::Parser;
+use benchmark_kit::{Chart, CommonOptions, Report, comma_list, thousands, timed};
+use clap::{Parser, value_parser};
 use process_toolkit::pool::{self, Executor, ProcessPool, ThreadPool};
 
+/// Sum the first n integers on 1 to 16 workers: threads vs processes.
 #[derive(Parser)]
-#[command(about = "Sum the first n integers on 1 to 16 workers: threads vs processes")]
-struct Options {
+struct Args {
     /// The worker counts, the rows of the table.
     #[arg(long, value_delimiter = ',', default_value = "1,2,4,8,16",
-          value_parser = clap::value_parser!(u64).range(1..=64))]
+          value_parser = value_parser!(u64).range(1..=64))]
     workers: Vec<u64>,
-    /// How many integers Rust sums.
-    #[arg(long, default_value_t = 500_000_000, value_parser = clap::value_parser!(u64).range(1..))]
+    /// How many integers Rust sums (at most a trillion: about ten minutes a run).
+    #[arg(long, default_value_t = 500_000_000,
+          value_parser = value_parser!(u64).range(1..=1_000_000_000_000))]
     n: u64,
-    /// How many integers Python sums (it takes about a hundred times longer per integer).
-    #[arg(long, default_value_t = 10_000_000, value_parser = clap::value_parser!(u64).range(1..))]
+    /// How many integers Python sums (a Python loop takes about fifty times longer).
+    #[arg(long, default_value_t = 10_000_000,
+          value_parser = value_parser!(u64).range(1..=20_000_000_000))]
     python_n: u64,
-    /// Add a column of threads that take one global lock per slice of work, like the GIL.
+    /// Add a column of threads that take one global lock per chunk of work, like the GIL.
     #[arg(long)]
     gil: bool,
     #[command(flatten)]
@@ -56,173 +55,96 @@ fn sum(range: Range<u64>) -> u64 {
     total
 }
 
-/// `0..n` cut into `parts` ranges of (almost) equal length.
-fn split(n: u64, parts: u64) -> Vec<Range<u64>> {
+/// `0..n` cut into `CHUNKS_PER_WORKER` ranges of (almost) equal length per worker.
+fn chunks(n: u64, workers: u64) -> Vec<Range<u64>> {
+    let parts = workers * CHUNKS_PER_WORKER;
     (0..parts).map(|part| n * part / parts..n * (part + 1) / parts).collect()
 }
 
-/// How many chunks each worker's share is cut into. Workers take chunks one
-/// at a time until none are left, so a worker whose core is slowed down (by
-/// another program, on a shared machine) does less, instead of making all
-/// the others wait for its fixed half.
+/// How many chunks each worker's share is cut into: a worker takes the next
+/// chunk until none are left, so one slowed down by another program does less.
 const CHUNKS_PER_WORKER: u64 = 16;
 // ANCHOR_END: work
 
-/// A range as a process pool's job: `Range` itself is not serializable.
-fn sum_job((start, end): (u64, u64)) -> u64 {
-    sum(start..end)
-}
-
 // ANCHOR: ways
-/// What each thread does: take the next chunk and add it up, until none are
-/// left. With a `gil`, only while holding it, as in CPython.
-fn add_up_chunks(
-    chunks: &[Range<u64>],
-    next: &AtomicUsize,
-    gil: Option<&Mutex<()>>,
-) -> u64 {
-    let mut total = 0_u64;
-    while let Some(chunk) = chunks.get(next.fetch_add(1, Ordering::Relaxed)) {
-        let _held = gil.map(|gil| gil.lock().unwrap()); // the line that serializes them
-        total = total.wrapping_add(sum(chunk.clone()));
-    }
-    total
-}
+/// Python's GIL in Rust, for `--gil`. Unlike CPython's GIL, a `Mutex` forces
+/// no turn taking: the thread that unlocks it often locks it again before a
+/// waiting thread has woken up. Either way, one thread computes at a time.
+static GIL: Mutex<()> = Mutex::new(());
 
 fn on_threads(n: u64, workers: u64, gil: Option<&Mutex<()>>) -> u64 {
-    let (chunks, next) = (split(n, workers * CHUNKS_PER_WORKER), AtomicUsize::new(0));
+    let (chunks, next) = (chunks(n, workers), AtomicUsize::new(0));
+    // Each thread takes the next chunk and adds it up, until none are left.
+    let add_up_chunks = || {
+        let mut subtotal = 0_u64;
+        while let Some(chunk) = chunks.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let _held = gil.map(|gil| gil.lock().unwrap()); // the line that serializes them
+            subtotal = subtotal.wrapping_add(sum(chunk.clone()));
+        }
+        subtotal
+    };
     thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| scope.spawn(|| add_up_chunks(&chunks, &next, gil)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|handle| handle.join().unwrap())
-            .fold(0, u64::wrapping_add)
+        let handles: Vec<_> = (0..workers).map(|_| scope.spawn(add_up_chunks)).collect();
+        total(handles.into_iter().map(|handle| handle.join().unwrap()))
     })
-}
-
-/// Python's threads in Rust: the same threads, but each computes only while
-/// it holds one global lock, handed over after every chunk.
-fn on_threads_with_gil(n: u64, workers: u64) -> u64 {
-    static GIL: Mutex<()> = Mutex::new(());
-    on_threads(n, workers, Some(&GIL))
-}
-
-fn on_thread_pool(n: u64, workers: u64) -> Result<u64> {
-    let pool = ThreadPool::new(workers as usize, sum);
-    let chunks = split(n, workers * CHUNKS_PER_WORKER);
-    Ok(pool.map(chunks)?.into_iter().fold(0, u64::wrapping_add))
 }
 
 fn on_rayon(n: u64, workers: u64) -> Result<u64> {
     use rayon::prelude::*;
     let pool = rayon::ThreadPoolBuilder::new().num_threads(workers as usize).build()?;
-    Ok(pool.install(|| {
-        (0..n).into_par_iter().map(black_box).reduce(|| 0, u64::wrapping_add)
-    }))
+    let sum = || (0..n).into_par_iter().map(black_box).reduce(|| 0, u64::wrapping_add);
+    Ok(pool.install(sum))
 }
 
-fn on_processes(n: u64, workers: u64) -> Result<u64> {
-    let pool = ProcessPool::new(workers as usize, sum_job)?;
-    let chunks = split(n, workers * CHUNKS_PER_WORKER);
-    let jobs = chunks.into_iter().map(|range| (range.start, range.end));
-    Ok(pool.map(jobs)?.into_iter().fold(0, u64::wrapping_add))
+/// The workers' sums added up, wrapping as `sum` does.
+fn total(sums: impl IntoIterator<Item = u64>) -> u64 {
+    sums.into_iter().fold(0, u64::wrapping_add)
 }
+
+type Way = fn(u64, u64) -> Result<u64>;
+/// The columns: the ways to sum `n` on `w` workers (the last with `--gil` only).
+const WAYS: [(&str, Way); 5] = [
+    ("Rust threads", |n, w| Ok(on_threads(n, w, None))),
+    ("Rust thread pool", |n, w| {
+        Ok(total(ThreadPool::new(w as usize, sum).map(chunks(n, w))?))
+    }),
+    ("Rust rayon", on_rayon),
+    // The same chunks, sent to worker processes: a `Range` is serializable.
+    ("Rust processes", |n, w| {
+        Ok(total(ProcessPool::new(w as usize, sum)?.map(chunks(n, w))?))
+    }),
+    ("Rust threads, one global lock", |n, w| Ok(on_threads(n, w, Some(&GIL)))),
+];
 // ANCHOR_END: ways
 
 fn main() -> Result<()> {
-    pool::serve_if_worker(sum_job); // in a worker process: serve jobs, then exit
-    let options = Options::parse();
-    let chart = Chart::Speedup;
-    if let Some(path) = &options.common.from_json {
-        return benchmark_kit::publish(
-            &Report::read_json(path)?,
-            &options.common,
-            &chart,
-        );
-    }
-    let report = measure(&options)?;
-    benchmark_kit::publish(&report, &options.common, &chart)
+    sigpipe::reset();
+    pool::serve_if_worker(sum); // in a worker process: serve jobs, then exit
+    let args = Args::parse();
+    benchmark_kit::run(&args.common, Chart::Speedup, || measure(&args))
 }
 
 // ANCHOR: measure
-fn measure(options: &Options) -> Result<Report> {
-    type Way = fn(u64, u64) -> Result<u64>;
-    let mut ways: Vec<(&str, Way)> = vec![
-        ("Rust threads", |n, w| Ok(on_threads(n, w, None))),
-        ("Rust thread pool", on_thread_pool),
-        ("Rust rayon", on_rayon),
-        ("Rust processes", on_processes),
-    ];
-    if options.gil {
-        ways.push(("Rust threads, one global lock", |n, w| {
-            Ok(on_threads_with_gil(n, w))
-        }));
-    }
-    let (n, runs) = (options.n, options.common.runs);
+fn measure(args: &Args) -> Result<Report> {
     let mut report = Report::new("bench-cpu-bound", "Summing integers", "workers", "s");
-    report.rows = options.workers.iter().map(u64::to_string).collect();
-    report.speedup = true;
-    report.setting("Rust n", thousands(n));
-
-    let cores = report.machine.cores as f64;
-    let ideal = options.workers.iter().map(|&w| vec![(w as f64).min(cores)]).collect();
-    report.ideal = Some(Column { name: "ideal".into(), runs: ideal });
-
-    let bar = benchmark_kit::progress(
-        (ways.len() * options.workers.len()) as u64 * runs as u64,
-    );
-    let expected = (u128::from(n) * u128::from(n - 1) / 2) as u64; // what `sum` wraps to
-    report.columns = ways
-        .iter()
-        .map(|(name, _)| Column {
-            name: name.to_string(),
-            runs: vec![vec![]; report.rows.len()],
-        })
-        .collect();
-    // Round after round of every cell, rather than one column after another:
-    // a spell of load from elsewhere on a shared machine then slows a little
-    // of every column, instead of all of one.
-    for round in 1..=runs {
-        for (row, &workers) in options.workers.iter().enumerate() {
-            for (column, (name, way)) in ways.iter().enumerate() {
-                bar.set_message(format!("round {round}: {name}, {workers} workers"));
-                let (total, time) = timed(|| way(n, workers))?;
-                ensure!(
-                    total == expected,
-                    "{name} on {workers} workers summed to {total}"
-                );
-                report.columns[column].runs[row].push(time);
-                bar.inc(1);
-            }
-        }
-    }
+    report.speedup_over(&args.workers);
+    report.setting("Rust n", thousands(args.n));
+    let n = u128::from(args.n);
+    let expected = (n * (n - 1) / 2) as u64; // what `sum` wraps to
+    let ways = &WAYS[..4 + usize::from(args.gil)];
+    report.measure(ways, args.common.runs, |way, row| {
+        let (total, seconds) = timed(|| way(args.n, args.workers[row]))?;
+        ensure!(total == expected, "summed to {total}, not {expected}");
+        Ok(Some(seconds))
+    })?;
     // ANCHOR_END: measure
-    report.setting("work check", work_check(n)?);
-    if options.common.with_python {
-        let args = vec![
-            "--workers".to_owned(),
-            options.workers.iter().map(u64::to_string).collect::<Vec<_>>().join(","),
-            "--n".to_owned(),
-            options.python_n.to_string(),
-            "--runs".to_owned(),
-            runs.to_string(),
-        ];
-        let script = python_dir().join("bench_cpu_bound.py");
-        report.merge(benchmark_kit::run_python(&script, &args, &bar)?)?;
-    }
-    bar.finish_and_clear();
+    // Proof that the loop was not optimized away: half the integers, half the time.
+    let seconds = |range| timed(|| Ok(sum(range))).map_or(f64::NAN, |(_, time)| time);
+    let ratio = seconds(0..args.n / 2) / seconds(0..args.n);
+    let check = "of the time of n (0.5 if the loop really runs)";
+    report.setting("work check", format!("n/2 integers take {ratio:.2} {check}"));
+    let python =
+        [("--workers", comma_list(&args.workers)), ("--n", args.python_n.to_string())];
+    report.add_python(&args.common, "bench_cpu_bound.py", python)?;
     Ok(report)
-}
-
-/// Proof that the loop was not optimized away: on one thread, summing twice
-/// the integers takes about twice as long.
-fn work_check(n: u64) -> Result<String> {
-    let time = |range: Range<u64>| Ok::<_, anyhow::Error>(timed(|| Ok(sum(range)))?.1);
-    let (half, whole) = (time(0..n / 2)?, time(0..n)?);
-    Ok(format!(
-        "n/2 integers take {:.2} of the time of n (0.5 if the loop really runs)",
-        half / whole
-    ))
 }

@@ -139,6 +139,20 @@ mod tests {
     }
 
     #[test]
+    fn a_fetch_checks_what_the_server_answers() {
+        let server = Server::start(Duration::from_millis(1)).unwrap();
+        assert_eq!(crate::fetch((server.url(), 7)), Ok(()));
+        let missing = crate::fetch((format!("{}/missing", server.url()), 7)).unwrap_err();
+        assert!(missing.contains("/missing/page/7: http status: 404"), "{missing}");
+        let url = server.url();
+        drop(server);
+        assert!(
+            crate::fetch((url, 7)).is_err(),
+            "a fetch from a stopped server succeeded"
+        );
+    }
+
+    #[test]
     fn dropping_it_closes_its_port() {
         let server = Server::start(Duration::from_millis(1)).unwrap();
         let address = server.address;

@@ -63,11 +63,11 @@ impl Server {
             // the wait (and the slot) goes to a blocking thread too.
             Workers::Processes(pool) => {
                 let pending = pool.submit(n);
-                tokio::task::spawn_blocking(move || {
+                let answer = tokio::task::spawn_blocking(move || {
                     let _slot = slot;
                     pending.wait()
-                })
-                .await?
+                });
+                Ok(answer.await??)
             }
         }
     }

@@ -2,76 +2,61 @@
 //!
 //! Yes: anyone allowed to can send it a signal by its PID, as `kill <pid>` does
 //! in a shell. Python's `Process.terminate()` sends SIGTERM and `kill()` sends
-//! SIGKILL. Here two worker processes count steps: a polite one that keeps the
-//! default reaction to SIGTERM (it dies), and a stubborn one that ignores
-//! SIGTERM, so only SIGKILL, which no process can ignore, ends it.
+//! SIGKILL. Two worker processes count steps: a polite one that keeps the
+//! default reaction to SIGTERM (it dies), and a stubborn one that ignores it,
+//! so that only SIGKILL, which no process can ignore, ends it.
 //!
-//! Watch for: the PIDs printed first (run `ps -p <pid>` in another terminal);
-//! "killed by SIGTERM" for the polite worker; the stubborn worker still counting
-//! after its SIGTERM, and "killed by SIGKILL" once main loses patience.
+//!     cargo run -p process-kill
+//!
+//! Watch for: the PIDs printed first (`ps -p <pid>` in another terminal);
+//! "killed by SIGTERM" for the polite worker; the stubborn worker answering,
+//! and counting, after its SIGTERM, until SIGKILL ends it.
 
-use std::os::unix::process::ExitStatusExt;
-use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
-use anyhow::{Result, bail, ensure};
+use anyhow::Result;
+use clap::{Parser, value_parser};
 use nix::sys::signal::{self, SigHandler, Signal};
 use nix::unistd::Pid;
-use process_toolkit::pace;
 use process_toolkit::worker::{self, Worker};
 
-/// How many more steps main lets the stubborn worker take after its SIGTERM.
-const GRACE_STEPS: u32 = 3;
-
-/// A worker answers each question `()` with the number of a step it printed after
-/// the question arrived: an answer proves it was alive and working then.
-type Counter = Worker<(), u32>;
+/// Two counting worker processes, stopped from outside with signals.
+#[derive(Parser)]
+struct Args {
+    /// Milliseconds per step: the articles sleep one second.
+    #[arg(long, env = "STEP_MS", default_value_t = 1000, value_parser = value_parser!(u64).range(..=60_000))]
+    step_ms: u64,
+}
 
 // ANCHOR: worker
-/// Runs in a worker process: counts steps on one thread, forever, while the
-/// main thread answers the parent's questions.
-fn run_worker(role: &str, step: Duration) -> Result<()> {
-    match role {
-        "polite" => {} // keeps the default reaction: SIGTERM ends the process
-        "stubborn" => {
-            // SAFETY: SIG_IGN installs no handler code, so nothing runs inside a
-            // signal handler; no other part of this program relies on SIGTERM.
-            unsafe { signal::signal(Signal::SIGTERM, SigHandler::SigIgn) }?;
-        }
-        other => bail!("unknown worker role {other:?}"),
+/// A worker's first message is the length of a step, and it starts counting;
+/// it answers every later one with `()`, which shows that it is still alive.
+type Counter = Worker<Duration, ()>;
+
+fn count(role: &str) -> Result<()> {
+    if role == "stubborn" {
+        // SAFETY: SIG_IGN installs no handler code, so nothing runs inside a
+        // signal handler; no other part of this program relies on SIGTERM.
+        unsafe { signal::signal(Signal::SIGTERM, SigHandler::SigIgn) }?;
     }
-    let parent = worker::connect::<(), u32>()?;
-    let (questions_tx, questions) = mpsc::channel::<()>();
-    let (answers_tx, answers) = mpsc::channel();
+    let parent = worker::connect::<Duration, ()>()?; // after SIG_IGN: the parent may signal now
+    let Some(step) = parent.next_job()? else { return Ok(()) };
     let name = role.to_owned();
     thread::spawn(move || {
         for n in 1.. {
-            // Count the questions before printing, so the step answered is one
-            // printed after the question came.
-            let asked = questions.try_iter().count();
             println!("{name}: step {n}");
-            for _ in 0..asked {
-                answers_tx.send(n).ok();
-            }
             thread::sleep(step);
         }
     });
     while parent.next_job()?.is_some() {
-        questions_tx.send(())?;
-        parent.reply(answers.recv()?)?;
+        parent.reply(())?;
     }
     Ok(())
 }
 // ANCHOR_END: worker
 
 // ANCHOR: signal
-/// Asks the worker for its next step; a dead worker gives an error that says how it ended.
-fn next_step(worker: &mut Counter) -> Result<u32> {
-    worker.send(())?;
-    worker.recv()
-}
-
 /// Does what `kill -<signal> <pid>` does in a shell.
 fn send_signal(worker: &Counter, signal: Signal) -> Result<()> {
     let (role, pid) = (worker.role(), worker.pid());
@@ -85,35 +70,32 @@ fn send_signal(worker: &Counter, signal: Signal) -> Result<()> {
 
 // ANCHOR: main
 fn main() -> Result<()> {
-    let step = pace::step()?;
+    sigpipe::reset();
     if let Some(role) = worker::role() {
-        return run_worker(&role, step);
+        return count(&role);
     }
+    let step = Duration::from_millis(Args::parse().step_ms);
 
     let mut polite = Counter::start("polite")?;
     let mut stubborn = Counter::start("stubborn")?;
+    let (polite_pid, stubborn_pid) = (polite.pid(), stubborn.pid());
     println!(
-        "main: polite worker is pid {}, stubborn worker is pid {}",
-        polite.pid(),
-        stubborn.pid()
+        "main: polite worker is pid {polite_pid}, stubborn worker is pid {stubborn_pid}"
     );
-    // An answer means the worker has set up its signals and is counting: no guessed sleep.
-    next_step(&mut polite)?;
-    next_step(&mut stubborn)?;
-    println!("main: both workers are working");
+    polite.send(step)?;
+    stubborn.send(step)?;
+    thread::sleep(2 * step); // a little counting to watch
 
     send_signal(&polite, Signal::SIGTERM)?;
     println!("main: the polite worker {}", worker::describe(polite.wait()?));
 
     send_signal(&stubborn, Signal::SIGTERM)?;
-    for _ in 0..GRACE_STEPS {
-        let step = next_step(&mut stubborn)?;
-        println!("main: the stubborn worker is still working, at step {step}");
-    }
+    stubborn.send(step)?; // a question, sent after the signal,
+    stubborn.recv()?; // and its answer: SIGTERM did not end this one
+    println!("main: the stubborn worker still answers");
+    thread::sleep(2 * step);
     send_signal(&stubborn, Signal::SIGKILL)?;
-    let status = stubborn.wait()?;
-    println!("main: the stubborn worker {}", worker::describe(status));
-    ensure!(status.signal() == Some(Signal::SIGKILL as i32), "SIGKILL did not end it");
+    println!("main: the stubborn worker {}", worker::describe(stubborn.wait()?));
     Ok(())
 }
 // ANCHOR_END: main

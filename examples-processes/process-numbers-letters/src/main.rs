@@ -6,15 +6,25 @@
 //! worker. Each is a separate process with its own memory; they share only the
 //! terminal they print to.
 //!
+//!     cargo run -p process-numbers-letters
+//!
 //! Watch for: the same interleaving as with threads. Processes cost more to
 //! start, but once running they take turns on the CPU just as threads do.
 
 use std::thread;
 use std::time::Duration;
 
-use anyhow::{Result, bail};
-use process_toolkit::pace;
+use anyhow::Result;
+use clap::{Parser, value_parser};
 use process_toolkit::worker::{self, Worker};
+
+/// Numbers and letters, printed by two worker processes at once.
+#[derive(Parser)]
+struct Args {
+    /// Milliseconds per step: the guide sleeps one second.
+    #[arg(long, env = "STEP_MS", default_value_t = 1000, value_parser = value_parser!(u64).range(..=60_000))]
+    step_ms: u64,
+}
 
 // ANCHOR: printers
 fn print_numbers(step: Duration) {
@@ -34,20 +44,23 @@ fn print_letters(step: Duration) {
 
 // ANCHOR: main
 fn main() -> Result<()> {
-    let step = pace::step()?;
+    sigpipe::reset(); // a closed stdout ends a worker quietly, and its parent with it
     if let Some(role) = worker::role() {
-        // A worker connects so that its parent knows it started, then does its one task.
-        let _parent = worker::connect::<(), ()>()?;
+        // A worker's one job is the length of a step; then it prints, and exits.
+        let parent = worker::connect::<Duration, ()>()?;
+        let Some(step) = parent.next_job()? else { return Ok(()) };
         match role.as_str() {
             "numbers" => print_numbers(step),
-            "letters" => print_letters(step),
-            other => bail!("unknown worker role {other:?}"),
+            _ => print_letters(step),
         }
         return Ok(());
     }
+    let step = Duration::from_millis(Args::parse().step_ms);
 
-    let numbers = Worker::<(), ()>::start("numbers")?;
-    let letters = Worker::<(), ()>::start("letters")?;
+    let mut numbers = Worker::<Duration, ()>::start("numbers")?;
+    let mut letters = Worker::<Duration, ()>::start("letters")?;
+    numbers.send(step)?;
+    letters.send(step)?;
     numbers.join()?;
     letters.join()?;
     Ok(())

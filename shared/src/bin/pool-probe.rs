@@ -4,7 +4,7 @@
 //! `pool-probe` runs jobs 0 to 7 on two worker processes. Job 3 announces
 //! "job 3 runs in pid N" and sleeps until killed; the others return their
 //! square. It prints each result as it completes, then, after dropping the
-//! pool, every worker PID it ever had.
+//! pool, every worker PID it ever had, as `pids()` said it twice.
 
 use std::time::Duration;
 
@@ -35,9 +35,11 @@ fn main() -> Result<()> {
     for (index, result) in results {
         println!("result {index}: {result}");
     }
-    let pids = pool.pids();
+    let (pids, again) = (pool.pids(), pool.pids());
     drop(pool);
-    let pids: Vec<String> = pids.iter().map(u32::to_string).collect();
-    println!("worker pids: {}", pids.join(" "));
+    let words =
+        |pids: Vec<u32>| pids.iter().map(u32::to_string).collect::<Vec<_>>().join(" ");
+    println!("worker pids: {}", words(pids));
+    println!("pids() again: {}", words(again));
     Ok(())
 }

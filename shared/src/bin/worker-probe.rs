@@ -55,7 +55,7 @@ fn main() -> Result<()> {
         "wait" => {
             probe.send(2)?;
             println!("reply {}", probe.recv()?);
-            probe.join()
+            Ok(probe.join()?)
         }
         "panic-after-start" => panic!("the parent panicked"),
         "return-without-join" => Ok(()),

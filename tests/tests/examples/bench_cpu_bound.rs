@@ -17,14 +17,32 @@ const RUST_COLUMNS: [&str; 5] = [
     "Rust threads, one global lock",
 ];
 
-fn tiny() -> Program {
-    Program::example(BIN).arg("--n").arg("200000").arg("--runs").arg("2")
+fn tiny(program: Program) -> Program {
+    program.arg("--n").arg("200000").arg("--runs").arg("2")
+}
+
+/// What the take-away test checks on a copy built outside the workspace.
+pub fn check_copy(program: Program) {
+    let run = tiny(program).arg("--workers").arg("1,2").arg("--gil").run_ok();
+    assert_columns(&Table::parse(&run.stdout));
+}
+
+/// Every Rust column is there, with a time and a positive speedup in every row.
+fn assert_columns(table: &Table) {
+    for name in RUST_COLUMNS {
+        let cells = table.column(name);
+        assert_eq!(speedup(cells[0]), 1.0, "{name} against itself: {cells:?}");
+        for cell in cells {
+            assert!(cell.ends_with("x)") && cell.contains(" s ("), "{name}: {cell}");
+            assert!(value(cell) > 0.0 && speedup(cell) > 0.0, "{name}: {cell}");
+        }
+    }
 }
 
 #[test]
 fn every_way_to_run_the_sum_gets_a_column_with_positive_speedups() {
     let (json, svg) = (scratch("cpu.json"), scratch("cpu.svg"));
-    let run = tiny()
+    let run = tiny(Program::example(BIN))
         .arg("--workers")
         .arg("1,2,3")
         .arg("--gil")
@@ -35,14 +53,7 @@ fn every_way_to_run_the_sum_gets_a_column_with_positive_speedups() {
         .run_ok();
     let table = Table::parse(&run.stdout);
     assert_eq!(table.column("workers"), ["1", "2", "3"]);
-    for name in RUST_COLUMNS {
-        let cells = table.column(name);
-        assert_eq!(speedup(cells[0]), 1.0, "{name} against itself: {cells:?}");
-        for cell in cells {
-            assert!(cell.ends_with("x)") && cell.contains(" s ("), "{name}: {cell}");
-            assert!(value(cell) > 0.0 && speedup(cell) > 0.0, "{name}: {cell}");
-        }
-    }
+    assert_columns(&table);
     // The ideal is the worker count, up to the number of cores.
     let ideal: Vec<f64> = table.column("ideal").into_iter().map(value).collect();
     assert_eq!(ideal[0], 1.0);
@@ -66,7 +77,7 @@ fn with_python_the_python_columns_join_the_rust_ones() {
     if Program::python("bench_cpu_bound.py").is_none() {
         return;
     }
-    let run = tiny()
+    let run = tiny(Program::example(BIN))
         .arg("--workers")
         .arg("1,2")
         .arg("--with-python")
@@ -122,8 +133,24 @@ fn bad_options_get_a_message_and_exit_code_2() {
         &[
             (&["--workers", "0"][..], "0 is not in 1..=64"),
             (&["--workers", "two"], "invalid digit"),
-            (&["--n", "0"], "0 is not in 1.."),
+            (&["--n", "0"], "0 is not in 1..=1000000000000"),
+            (&["--python-n", "0"], "0 is not in 1..=20000000000"),
             (&["--runs", "0"], "0 is not in 1..=100"),
+        ],
+    );
+}
+
+/// n * workers once overflowed u64 as the range was cut in chunks (a panic in
+/// a debug build, a wrong split in release): too large an n is refused now.
+#[test]
+fn extreme_sizes_are_refused_with_a_message() {
+    assert_bad_options(
+        &Program::example(BIN),
+        &[
+            (&["--n", "18446744073709551615"][..], "is not in 1..=1000000000000"),
+            (&["--n", "1000000000001"], "is not in 1..=1000000000000"),
+            (&["--python-n", "18446744073709551615"], "is not in 1..=20000000000"),
+            (&["--workers", "65"], "65 is not in 1..=64"),
         ],
     );
 }

@@ -3,12 +3,16 @@
 //! (and "-" where there is nothing to time), the JSON reads back, the chart is
 //! a well-formed SVG, and the fileio jobs leave no file behind.
 
-use std::path::{Path, PathBuf};
+use std::os::unix::process::ExitStatusExt;
+use std::path::Path;
 
 use example_harness::Program;
 use example_harness::bench::{
-    Table, assert_bad_options, assert_valid_svg, check_recorded_benchmark, scratch, value,
+    Scratch, Table, assert_bad_options, assert_group_ends, assert_valid_svg,
+    check_recorded_benchmark, scratch, spawn_in_group, value, wait_until,
 };
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
 
 const BIN: &str = "bench-do-work";
 const RUST_COLUMNS: [&str; 3] =
@@ -19,15 +23,14 @@ const ROWS: [&str; 3] =
     ["fileio, 5 jobs", "square, 8 jobs", "no jobs: start and stop the pool"];
 
 /// An empty directory for a run's temporary files, to see what the run leaves in it.
-fn empty_temp_dir(name: &str) -> PathBuf {
+fn empty_temp_dir(name: &str) -> Scratch {
     let dir = scratch(name);
-    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
 
-fn tiny(temp: &Path) -> Program {
-    Program::example(BIN)
+fn tiny(program: Program, temp: &Path) -> Program {
+    program
         .env("TMPDIR", &temp.to_string_lossy())
         .arg("--workers")
         .arg("3")
@@ -54,6 +57,18 @@ fn assert_cells(table: &Table, name: &str) {
     }
 }
 
+/// What the take-away test checks on a copy built outside the workspace.
+pub fn check_copy(program: Program) {
+    let temp = empty_temp_dir("do-work-copy-tmp");
+    let run = tiny(program, &temp).run_ok();
+    let table = Table::parse(&run.stdout);
+    assert_eq!(table.column("work"), ROWS);
+    for name in RUST_COLUMNS {
+        assert_cells(&table, name);
+    }
+    assert_left_nothing(&temp);
+}
+
 fn assert_left_nothing(temp: &Path) {
     let left: Vec<_> =
         std::fs::read_dir(temp).unwrap().flatten().map(|e| e.path()).collect();
@@ -64,7 +79,7 @@ fn assert_left_nothing(temp: &Path) {
 fn every_way_gets_a_column_and_every_workload_a_row() {
     let temp = empty_temp_dir("do-work-tmp");
     let (json, svg) = (scratch("do-work.json"), scratch("do-work.svg"));
-    let run = tiny(&temp)
+    let run = tiny(Program::example(BIN), &temp)
         .arg("--json")
         .arg(&json.to_string_lossy())
         .arg("--svg")
@@ -95,7 +110,7 @@ fn with_python_the_python_columns_join_the_rust_ones() {
         return;
     }
     let temp = empty_temp_dir("do-work-python-tmp");
-    let run = tiny(&temp).arg("--with-python").run_ok();
+    let run = tiny(Program::example(BIN), &temp).arg("--with-python").run_ok();
     let table = Table::parse(&run.stdout);
     for name in RUST_COLUMNS.iter().chain(&PYTHON_COLUMNS) {
         assert_cells(&table, name);
@@ -159,4 +174,34 @@ fn bad_options_get_a_message_and_exit_code_2() {
             (&["--runs", "0"], "0 is not in 1..=100"),
         ],
     );
+}
+
+/// Ctrl-C or SIGTERM in the middle of the fileio jobs: the scratch folder goes
+/// (it used to stay in /tmp, named by PID), the program ends by that signal,
+/// and its worker processes end with it.
+#[test]
+fn a_signal_while_it_runs_removes_its_folder_and_leaves_no_process() {
+    for signal in [Signal::SIGINT, Signal::SIGTERM] {
+        let temp = empty_temp_dir("do-work-signal-tmp");
+        let long = Program::example(BIN)
+            .env("TMPDIR", &temp.to_string_lossy())
+            .arg("--workers")
+            .arg("2")
+            .arg("--fileio-items")
+            .arg("100000")
+            .arg("--runs")
+            .arg("100");
+        let child = spawn_in_group(&long);
+        let group = child.id();
+        // Once the scratch folder exists, the fileio jobs are under way.
+        wait_until("the scratch folder", || {
+            std::fs::read_dir(&temp).unwrap().count() > 0
+        });
+        kill(Pid::from_raw(group.cast_signed()), signal).unwrap();
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.signal(), Some(signal as i32), "{signal}: {stderr}");
+        assert_left_nothing(&temp);
+        assert_group_ends(group, BIN);
+    }
 }

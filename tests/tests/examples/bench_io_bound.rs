@@ -13,8 +13,8 @@ const BIN: &str = "bench-io-bound";
 const RUST_COLUMNS: [&str; 2] = ["Rust threads", "Rust processes"];
 
 /// 12 pages, 5 ms each: ceil(12 / workers) x 5 ms is 60, 30 and 20 ms.
-fn tiny() -> Program {
-    Program::example(BIN)
+fn tiny(program: Program) -> Program {
+    program
         .arg("--pages")
         .arg("12")
         .arg("--delay-ms")
@@ -37,10 +37,16 @@ fn assert_no_faster_than_ideal(table: &Table, columns: &[&str]) {
     }
 }
 
+/// What the take-away test checks on a copy built outside the workspace.
+pub fn check_copy(program: Program) {
+    let run = tiny(program).run_ok();
+    assert_no_faster_than_ideal(&Table::parse(&run.stdout), &RUST_COLUMNS);
+}
+
 #[test]
 fn threads_and_processes_each_get_a_column_no_faster_than_the_ideal() {
     let (json, svg) = (scratch("io.json"), scratch("io.svg"));
-    let run = tiny()
+    let run = tiny(Program::example(BIN))
         .arg("--json")
         .arg(&json.to_string_lossy())
         .arg("--svg")
@@ -72,7 +78,7 @@ fn with_python_the_python_columns_fetch_from_the_same_server() {
     if Program::python("bench_io_bound.py").is_none() {
         return;
     }
-    let run = tiny().arg("--with-python").run_ok();
+    let run = tiny(Program::example(BIN)).arg("--with-python").run_ok();
     let table = Table::parse(&run.stdout);
     let columns =
         ["Rust threads", "Rust processes", "Python threads", "Python processes"];

@@ -9,17 +9,24 @@ use example_harness::bench::{
 };
 
 const BIN: &str = "bench-overhead";
-const WAYS: [&str; 6] = [
+const WAYS: [&str; 7] = [
     "inline",
     "thread per job",
     "thread pool",
     "fork per job",
+    "exec per job",
     "spawn per job",
     "process pool",
 ];
 
-fn tiny() -> Program {
-    Program::example(BIN).arg("--jobs").arg("4").arg("--workers").arg("2")
+fn tiny(program: Program) -> Program {
+    program.arg("--jobs").arg("4").arg("--workers").arg("2")
+}
+
+/// What the take-away test checks on a copy built outside the workspace.
+pub fn check_copy(program: Program) {
+    let run = tiny(program).arg("--runs").arg("1").run_ok();
+    assert_times_per_job(&Table::parse(&run.stdout), "Rust");
 }
 
 fn assert_times_per_job(table: &Table, column: &str) {
@@ -35,7 +42,7 @@ fn assert_times_per_job(table: &Table, column: &str) {
 #[test]
 fn every_way_of_running_the_jobs_gets_a_row() {
     let (json, svg) = (scratch("overhead.json"), scratch("overhead.svg"));
-    let run = tiny()
+    let run = tiny(Program::example(BIN))
         .arg("--runs")
         .arg("2")
         .arg("--json")
@@ -62,7 +69,8 @@ fn with_python_the_python_column_joins_the_rust_one() {
     if Program::python("bench_overhead.py").is_none() {
         return;
     }
-    let run = tiny().arg("--runs").arg("1").arg("--with-python").run_ok();
+    let run =
+        tiny(Program::example(BIN)).arg("--runs").arg("1").arg("--with-python").run_ok();
     let table = Table::parse(&run.stdout);
     assert_eq!(table.header, ["way", "Rust", "Python"]);
     assert_times_per_job(&table, "Rust");

@@ -22,7 +22,17 @@ fn quick_arguments(binary: &str) -> &'static [&'static str] {
     match binary {
         "bench-cpu-bound" => &["--n", "20000", "--runs", "1", "--workers", "1"],
         "bench-io-bound" => &["--pages", "4", "--runs", "1", "--workers", "1"],
-        "bench-do-work" => &["--items", "10", "--runs", "1"],
+        "bench-do-work" => &[
+            "--fileio-items",
+            "6",
+            "--square-items",
+            "6",
+            "--workers",
+            "2",
+            "--runs",
+            "1",
+        ],
+        "bench-fib-latency" => &["--n", "15", "--requests", "2", "--runs", "1"],
         "bench-overhead" => &["--jobs", "2", "--runs", "1"],
         _ => &[],
     }

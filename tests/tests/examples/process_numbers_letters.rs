@@ -11,6 +11,12 @@ fn by_process(output: &str) -> String {
     group_by_label(output, &["Number:", "Letter:"], first_word)
 }
 
+/// What the take-away test checks on a copy built outside the workspace.
+pub fn check_copy(program: Program) {
+    let run = program.step_ms(300).run_ok();
+    assert_numbers_letters_interleaved(&run.stdout);
+}
+
 #[test]
 fn both_processes_print_at_once_each_in_order() {
     let program = Program::example(BIN).step_ms(300);
@@ -23,6 +29,16 @@ fn both_processes_print_at_once_each_in_order() {
         by_process,
         &run,
     );
+}
+
+/// `| head -1`: the worker that writes the second line finds the pipe closed
+/// and dies of SIGPIPE; its parent ends the same way instead of reporting a
+/// crash, and takes the other worker with it.
+#[test]
+fn piped_into_head_the_workers_and_the_parent_end_quietly() {
+    let run = Program::example(BIN).run_into_head(1);
+    assert_eq!(run.lines.len(), 1, "{run:?}");
+    run.assert_quiet();
 }
 
 #[test]

@@ -34,6 +34,11 @@ fn assert_exact_totals(output: &str, adds: u64) {
     assert_eq!(lines[CHILDREN.len()..], [shared.as_str(), plain], "{output}");
 }
 
+/// What the take-away test checks on a copy built outside the workspace.
+pub fn check_copy(program: Program) {
+    assert_exact_totals(&program.run_ok().stdout, 100_000);
+}
+
 #[test]
 fn atomics_in_shared_memory_add_up_and_plain_copies_do_not() {
     let program = Program::example(BIN);
@@ -46,6 +51,15 @@ fn atomics_in_shared_memory_add_up_and_plain_copies_do_not() {
         by_process,
         &run,
     );
+}
+
+/// `| head -1`: the first child's line gets through, the next child to print
+/// dies of SIGPIPE, and the parent, seeing it end so, ends quietly too.
+#[test]
+fn piped_into_head_the_children_and_the_parent_end_quietly() {
+    let run = Program::example(BIN).run_into_head(1);
+    assert_eq!(run.lines.len(), 1, "{run:?}");
+    run.assert_quiet();
 }
 
 #[test]
