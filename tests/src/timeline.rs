@@ -386,6 +386,29 @@ pub fn foo_bar_lanes(recording: &Recording, names: [&str; 3], joins_at: f64) -> 
     vec![lane(names[0], 0, steps("foo")), lane(names[1], 1, steps("bar")), lane(names[2], 6, main)]
 }
 
+/// The guide's numbers and letters, on two threads or two processes, in Rust
+/// or Python: each `Number: N` line starts a bar in the numbers lane that
+/// ends at its next line, the last at the end of the run (the worker sleeps
+/// a step after it, and main ends once it is joined); the same for letters.
+/// Main starts up until the first line, then waits in join to the end.
+/// `names` are the numbers', the letters' and main's lanes.
+pub fn numbers_letters_lanes(recording: &Recording, names: [&str; 3]) -> Vec<Lane> {
+    let steps = |label: &str| {
+        let mine = |line: &str| line.split(' ').next() == Some(label);
+        bars_to_next(recording, |line| mine(line).then(|| line.to_owned()), mine)
+    };
+    let started = recording.lines.first().map_or(0.0, |first| first.at_ms);
+    let main = vec![
+        Span::busy(0.0, started, "starts"),
+        Span::waiting(started, recording.ended_ms, "join"),
+    ];
+    vec![
+        lane(names[0], 0, steps("Number:")),
+        lane(names[1], 1, steps("Letter:")),
+        lane(names[2], 6, main),
+    ]
+}
+
 /// The first article's `map(square, 1..=10)` on a pool of `workers`: a lane
 /// per job, its bar bounded by `start square(N)` and `finish square(N)`, and
 /// before its start a wait in the queue from the first job's start (map

@@ -3,7 +3,10 @@
 use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Stdio};
 
-use example_harness::{Program, check_recorded, example_binary, pids, redact_pids};
+use example_harness::timeline::{
+    Recording, Span, Timeline, check_recorded_timeline, lane, timeline,
+};
+use example_harness::{Program, example_binary, pids, redact_pids};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
@@ -38,6 +41,41 @@ fn assert_four_greetings(output: &str) {
     assert_eq!(lines[8], "all 4 workers have exited", "{output}");
 }
 
+/// Who ran when: a lane per worker process, named with its PID, whose step
+/// runs from main's `started worker N` line (printed once the job was sent)
+/// until main receives its greeting, which the worker sends as its step ends
+/// while main waits in `recv`. Main starts the workers, then waits: for the
+/// greetings (each a moment in its lane), then for the workers to exit.
+fn who_ran_when(title: &'static str) -> impl Fn(&Recording) -> Timeline {
+    move |recording| {
+        let mut lanes = Vec::new();
+        for number in 1..=WORKERS {
+            let started = format!("started worker {number} (pid ");
+            let greeting = format!("received: Hello from worker {number} (pid ");
+            let from = recording.time_of(|line| line.starts_with(&started));
+            let to = recording.time_of(|line| line.starts_with(&greeting));
+            let (Some(from), Some(to)) = (from, to) else { panic!("worker {number}'s lines") };
+            let line = recording.lines.iter().find(|a| a.line.starts_with(&started)).unwrap();
+            let name = format!("worker {number}, pid {}", pids(&line.line)[0]);
+            lanes.push(lane(&name, 0, vec![Span::busy(from, to, "a step of work")]));
+        }
+        let last_started = recording.time_of(|line| line.starts_with("started worker 4"));
+        let mut main = vec![Span::busy(0.0, last_started.expect("worker 4"), "starts")];
+        let mut waiting_from = main[0].to_ms;
+        for arrival in &recording.lines {
+            if arrival.line.starts_with("received: ") || arrival.line.starts_with("all ") {
+                let why = if arrival.line.starts_with("all ") { "wait" } else { "recv" };
+                main.push(Span::waiting(waiting_from, arrival.at_ms, why));
+                main.push(Span::busy(arrival.at_ms, arrival.at_ms, ""));
+                waiting_from = arrival.at_ms;
+            }
+        }
+        lanes.push(lane("main", 6, main));
+        let legend = ["running: a step of work, or main", "main, waiting for a greeting or an exit"];
+        timeline(title, recording, lanes, legend)
+    }
+}
+
 /// What the take-away test checks on a copy built outside the workspace.
 pub fn check_copy(program: Program) {
     assert_four_greetings(&program.run_ok().stdout);
@@ -49,11 +87,13 @@ fn the_parent_receives_one_greeting_per_worker_then_joins_them() {
     let run = program.run_ok();
     assert_four_greetings(&run.stdout);
     insta::assert_snapshot!("sorted", sorted_greetings(&run.stdout));
-    check_recorded(
+    check_recorded_timeline(
         &program,
         "examples-processes/process-queue/recorded/run.txt",
         sorted_greetings,
         &run,
+        "book/src/processes/timelines/process-queue.svg",
+        who_ran_when("process-queue: four worker processes, one queue"),
     );
 }
 
@@ -104,5 +144,12 @@ fn python_queue_delivers_the_same_greetings() {
     let Some(program) = Program::python("process_queue.py") else { return };
     let run = program.run_ok();
     assert_four_greetings(&run.stdout);
-    check_recorded(&program, "python/recorded/process_queue.txt", sorted_greetings, &run);
+    check_recorded_timeline(
+        &program,
+        "python/recorded/process_queue.txt",
+        sorted_greetings,
+        &run,
+        "book/src/processes/timelines/process-queue-python.svg",
+        who_ran_when("process_queue.py: four multiprocessing.Process, one Queue"),
+    );
 }

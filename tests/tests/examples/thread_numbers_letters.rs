@@ -1,7 +1,7 @@
 //! What thread-numbers-letters must print, and what its Python counterpart prints.
 
 use example_harness::timeline::{
-    Recording, Span, Timeline, bars_to_next, check_recorded_timeline, lane, timeline,
+    Recording, Timeline, check_recorded_timeline, numbers_letters_lanes, timeline,
 };
 use example_harness::{
     Program, assert_numbers_letters_interleaved, first_word, group_by_label,
@@ -13,26 +13,12 @@ fn by_thread(output: &str) -> String {
     group_by_label(output, &["Number:", "Letter:"], first_word)
 }
 
-/// Who ran when: each `Number: N` line starts a bar in the numbers thread's
-/// lane that ends at its next line, the last at the end of the run (the
-/// thread sleeps a step after it, and main returns once it is joined); the
-/// same for letters; main waits in join from their first line to the end.
+/// Who ran when: a lane per thread, a bar per step from its line to the
+/// thread's next, and main waiting in join.
 fn who_ran_when(title: &'static str) -> impl Fn(&Recording) -> Timeline {
     move |recording| {
-        let steps = |label: &str| {
-            let mine = |line: &str| first_word(line) == label;
-            bars_to_next(recording, |line| mine(line).then(|| line.to_owned()), mine)
-        };
-        let started = recording.lines[0].at_ms;
-        let main = vec![
-            Span::busy(0.0, started, "starts"),
-            Span::waiting(started, recording.ended_ms, "join"),
-        ];
-        let lanes = vec![
-            lane("numbers thread", 0, steps("Number:")),
-            lane("letters thread", 1, steps("Letter:")),
-            lane("main", 6, main),
-        ];
+        let names = ["numbers thread", "letters thread", "main"];
+        let lanes = numbers_letters_lanes(recording, names);
         let legend = ["a step: from its line to the thread's next", "main, waiting in join"];
         timeline(title, recording, lanes, legend)
     }
