@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use example_harness::takeaway::{self, Dependency, dependencies};
-use example_harness::workspace_root;
+use example_harness::{timeline, workspace_root};
 
 /// Every example package of this workspace and of the MPI one: (name, directory).
 fn every_example() -> Vec<(String, PathBuf)> {
@@ -281,10 +281,84 @@ fn every_recorded_output_is_checked_by_a_test() {
     }
     for file in recorded {
         let relative = file.strip_prefix(&root).unwrap().to_string_lossy().into_owned();
+        // The times beside an output are checked with it (check_recorded_timeline),
+        // and the timelines' own test below checks what they draw.
+        let checked = match relative.strip_suffix(".times.json") {
+            Some(stem) => format!("{stem}.txt"),
+            None => relative.clone(),
+        };
         assert!(
-            checked_somewhere.contains(&format!("\"{relative}\"")),
+            checked_somewhere.contains(&format!("\"{checked}\"")),
             "{relative} is not checked by any example's test"
         );
+    }
+}
+
+/// A timeline is only worth showing if it is the run the chapter shows, and
+/// if the record command draws it again. Each SVG under a `timelines/` folder
+/// of the book: well formed and naming its recording of times; those times
+/// hold exactly the lines of the output beside them; a chapter shows it, under
+/// that output; and a test draws it (`check_recorded_timeline`, which also
+/// compares it byte for byte with what its rule draws from the times). And
+/// every recording of times is drawn by one of them.
+#[test]
+fn every_timeline_is_drawn_from_the_output_its_chapter_shows() {
+    let root = workspace_root();
+    let tests = all_tests_text();
+    let book = root.join("book/src");
+    let mut drawn = Vec::new();
+    let timelines: Vec<PathBuf> =
+        files_under(&book, "svg").into_iter().filter(|path| path.parent().unwrap().ends_with("timelines")).collect();
+    assert!(!timelines.is_empty(), "no timeline in the book");
+    for svg_path in timelines {
+        let svg = read(&svg_path);
+        let relative = svg_path.strip_prefix(&root).unwrap().to_string_lossy().into_owned();
+        timeline::assert_timeline_svg(&svg, &relative);
+        let times = timeline::drawn_from(&svg).expect("checked above");
+        let output = times.replace(".times.json", ".txt");
+        timeline::assert_same_lines(
+            &timeline::Recording::read(&times),
+            &read(&root.join(&output)),
+            &times,
+            &output,
+        );
+        assert!(
+            tests.contains(&format!("\"{relative}\"")),
+            "{relative} is not drawn by any test, so recording again would not redraw it"
+        );
+        // The chapters that show it, and where: under the include of its output.
+        let showing: Vec<PathBuf> = chapters()
+            .into_iter()
+            .filter(|chapter| {
+                let target = svg_path.strip_prefix(chapter.parent().unwrap());
+                target.is_ok_and(|target| {
+                    read(chapter).contains(&format!("]({})", target.display()))
+                })
+            })
+            .collect();
+        assert!(!showing.is_empty(), "no chapter shows {relative}");
+        for chapter in showing {
+            let text = read(&chapter);
+            let target = svg_path.strip_prefix(chapter.parent().unwrap()).unwrap();
+            let image = text.find(&format!("]({})", target.display())).unwrap();
+            let include = text.find(&format!("{output}}}}}"));
+            assert!(
+                include.is_some_and(|include| include < image),
+                "{} shows {relative} but not under the output it was drawn from, {output}",
+                chapter.display()
+            );
+        }
+        drawn.push(times);
+    }
+    let mut recordings = files_under(&root.join("python/recorded"), "json");
+    for (_, dir) in every_example() {
+        recordings.extend(files_under(&dir.join("recorded"), "json"));
+    }
+    for file in recordings {
+        let relative = file.strip_prefix(&root).unwrap().to_string_lossy().into_owned();
+        if relative.ends_with(".times.json") {
+            assert!(drawn.contains(&relative), "{relative} is drawn by no timeline in the book");
+        }
     }
 }
 
