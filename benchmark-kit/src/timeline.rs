@@ -130,12 +130,17 @@ impl Timeline {
             }
         }
         let mut svg = String::new();
-        self.render(&mut svg).map_err(|err| anyhow!("cannot draw the timeline: {err}"))?;
+        self.render(&mut svg)
+            .map_err(|err| anyhow!("cannot draw the timeline: {err}"))?;
         // plotters writes no title or description: put them first in the
         // document, where screen readers and the browser's tooltip look.
-        let open = svg.find('>').ok_or_else(|| anyhow!("plotters wrote no <svg> tag"))? + 1;
-        let head =
-            format!("\n<title>{}</title>\n<desc>{}</desc>", escape(&self.title), escape(&self.note));
+        let open =
+            svg.find('>').ok_or_else(|| anyhow!("plotters wrote no <svg> tag"))? + 1;
+        let head = format!(
+            "\n<title>{}</title>\n<desc>{}</desc>",
+            escape(&self.title),
+            escape(&self.note)
+        );
         svg.insert_str(open, &head);
         Ok(svg)
     }
@@ -153,7 +158,10 @@ impl Timeline {
         spans.chain(markers).fold(self.end_ms, f64::max).max(1.0) / 1000.0
     }
 
-    fn render(&self, svg: &mut String) -> std::result::Result<(), Box<dyn std::error::Error>> {
+    fn render(
+        &self,
+        svg: &mut String,
+    ) -> std::result::Result<(), Box<dyn std::error::Error>> {
         let lanes = self.lanes.len();
         // Above the lanes, a strip for the markers' labels, if there are any.
         let strip = if self.markers.is_empty() { 0 } else { LANE * 3 / 5 };
@@ -214,7 +222,11 @@ impl Timeline {
             let line = vec![(x, 0.0), (x, top)];
             chart.draw_series(DashedLineSeries::new(line, 5, 4, GREY.stroke_width(1)))?;
             let (px, py) = chart.backend_coord(&(x, top));
-            root.draw(&Text::new(marker.label.clone(), (px + 4, py + 3), marker_style.clone()))?;
+            root.draw(&Text::new(
+                marker.label.clone(),
+                (px + 4, py + 3),
+                marker_style.clone(),
+            ))?;
         }
         root.present()?;
         Ok(())
@@ -246,8 +258,15 @@ impl Timeline {
         }
         let counts = self.lanes.iter().flat_map(|lane| &lane.spans);
         if counts.clone().any(|span| matches!(span.kind, Kind::Level { .. })) {
-            area.draw(&Rectangle::new([(x, 17), (x + 22, 25)], COLOURS[6].mix(0.55).filled()))?;
-            area.draw(&Text::new("a count, up to its limit (dotted)", (x + 28, 12), style))?;
+            area.draw(&Rectangle::new(
+                [(x, 17), (x + 22, 25)],
+                COLOURS[6].mix(0.55).filled(),
+            ))?;
+            area.draw(&Text::new(
+                "a count, up to its limit (dotted)",
+                (x + 28, 12),
+                style,
+            ))?;
         }
         let note_style = ("sans-serif", 13).into_font().color(&RGBColor(80, 80, 80));
         area.draw(&Text::new(self.note.clone(), (12, 32), note_style))?;
@@ -258,7 +277,10 @@ impl Timeline {
 type Plot<'a, 'b> = ChartContext<
     'a,
     SVGBackend<'b>,
-    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    Cartesian2d<
+        plotters::coord::types::RangedCoordf64,
+        plotters::coord::types::RangedCoordf64,
+    >,
 >;
 
 /// Draws one span in the lane whose band starts at `bottom`.
@@ -294,7 +316,12 @@ fn draw_span(
             let top = bottom + 0.12 + 0.76 * f64::from(value) / f64::from(max.max(1));
             let limit = bottom + 0.88;
             let dots = vec![(from, limit), (to, limit)];
-            chart.draw_series(DashedLineSeries::new(dots, 2, 3, BLACK.stroke_width(1)))?;
+            chart.draw_series(DashedLineSeries::new(
+                dots,
+                2,
+                3,
+                BLACK.stroke_width(1),
+            ))?;
             let corners = [(from, bottom + 0.12), (to, top)];
             let shade = colour.mix(0.55);
             (Rectangle::new(corners, shade.filled()), bottom + 0.35, BLACK)
@@ -347,7 +374,10 @@ mod tests {
                 Lane {
                     name: "foo".into(),
                     colour: 0,
-                    spans: vec![Span::busy(0.0, 1000.0, "foo 0"), Span::waiting(1000.0, 1500.0, "")],
+                    spans: vec![
+                        Span::busy(0.0, 1000.0, "foo 0"),
+                        Span::waiting(1000.0, 1500.0, ""),
+                    ],
                 },
                 Lane {
                     name: "running".into(),

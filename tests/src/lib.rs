@@ -778,7 +778,11 @@ pub fn squares_by_job(output: &str) -> String {
     let mut other = String::new();
     for line in output.lines() {
         let job = |prefix: &str| -> Option<usize> {
-            line.strip_prefix(prefix)?.strip_suffix(')')?.parse().ok().filter(|n| *n <= 10)
+            line.strip_prefix(prefix)?
+                .strip_suffix(')')?
+                .parse()
+                .ok()
+                .filter(|n| *n <= 10)
         };
         match (job("start square("), job("finish square(")) {
             (Some(job), _) => jobs[job].push("started"),
@@ -786,7 +790,8 @@ pub fn squares_by_job(output: &str) -> String {
             _ => other += &format!("{line}\n"),
         }
     }
-    let per_job: String =
-        (1..=10).map(|job| format!("square({job}): {}\n", jobs[job].join(", "))).collect();
+    let per_job: String = (1..=10)
+        .map(|job| format!("square({job}): {}\n", jobs[job].join(", ")))
+        .collect();
     per_job + &other
 }

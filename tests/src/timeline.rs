@@ -30,7 +30,9 @@ use serde::{Deserialize, Serialize};
 
 pub use benchmark_kit::timeline::{Kind, Lane, Marker, Span, Timeline};
 
-use crate::{Program, RECORD_OUTPUTS, Run, compare_recorded, read_recorded, record, workspace_root};
+use crate::{
+    Program, RECORD_OUTPUTS, Run, compare_recorded, read_recorded, record, workspace_root,
+};
 
 /// Set this variable to draw the book's timelines again from the recorded
 /// times, without recording anything (after a change to the drawing code):
@@ -59,7 +61,12 @@ impl Recording {
     /// The times of a run.
     pub fn of(run: &Run) -> Self {
         let lines = run.lines();
-        assert_eq!(lines.len(), run.times.len(), "a time for every line of {}", run.label);
+        assert_eq!(
+            lines.len(),
+            run.times.len(),
+            "a time for every line of {}",
+            run.label
+        );
         let lines = lines
             .iter()
             .zip(&run.times)
@@ -94,7 +101,10 @@ impl Recording {
 
     /// When the first line for which `matches` holds arrived.
     pub fn time_of(&self, matches: impl Fn(&str) -> bool) -> Option<f64> {
-        self.lines.iter().find(|arrival| matches(&arrival.line)).map(|arrival| arrival.at_ms)
+        self.lines
+            .iter()
+            .find(|arrival| matches(&arrival.line))
+            .map(|arrival| arrival.at_ms)
     }
 }
 
@@ -116,7 +126,9 @@ pub fn times_path(recorded: &str) -> String {
 /// recorded. It is also the SVG's `<desc>`, where the consistency test finds
 /// the recording.
 fn note(times: &str) -> String {
-    format!("Each line at the moment the test harness read it, in the recorded run {times}")
+    format!(
+        "Each line at the moment the test harness read it, in the recorded run {times}"
+    )
 }
 
 /// [`check_recorded`](crate::check_recorded), and the timeline of the same
@@ -161,10 +173,16 @@ pub fn check_recorded_timeline(
     );
 }
 
-fn drawing(recording: &Recording, times: &str, draw: &impl Fn(&Recording) -> Timeline) -> String {
+fn drawing(
+    recording: &Recording,
+    times: &str,
+    draw: &impl Fn(&Recording) -> Timeline,
+) -> String {
     let mut timeline = draw(recording);
     timeline.note = note(times);
-    timeline.to_svg().unwrap_or_else(|err| panic!("drawing the timeline of {times}: {err:#}"))
+    timeline
+        .to_svg()
+        .unwrap_or_else(|err| panic!("drawing the timeline of {times}: {err:#}"))
 }
 
 fn write(path: &Path, text: &str) {
@@ -174,8 +192,14 @@ fn write(path: &Path, text: &str) {
 
 /// The times hold the recorded output's lines, exactly and in order, and the
 /// times run forward within the run.
-pub fn assert_same_lines(recording: &Recording, output: &str, times: &str, recorded: &str) {
-    let timed: Vec<&str> = recording.lines.iter().map(|arrival| arrival.line.as_str()).collect();
+pub fn assert_same_lines(
+    recording: &Recording,
+    output: &str,
+    times: &str,
+    recorded: &str,
+) {
+    let timed: Vec<&str> =
+        recording.lines.iter().map(|arrival| arrival.line.as_str()).collect();
     let shown: Vec<&str> = output.lines().collect();
     assert!(
         timed == shown,
@@ -199,8 +223,9 @@ pub fn assert_same_lines(recording: &Recording, output: &str, times: &str, recor
 /// like the benchmark charts (the browser check wants every chart at the
 /// content width), with a title, and a description naming its recording.
 pub fn assert_timeline_svg(svg: &str, path: &str) {
-    let document = roxmltree::Document::parse(svg)
-        .unwrap_or_else(|err| panic!("the timeline {path} is not well-formed XML: {err}"));
+    let document = roxmltree::Document::parse(svg).unwrap_or_else(|err| {
+        panic!("the timeline {path} is not well-formed XML: {err}")
+    });
     let root = document.root_element();
     assert_eq!(root.tag_name().name(), "svg", "{path}");
     assert_eq!(root.attribute("width"), Some("800"), "{path} is not 800 px wide");
@@ -221,8 +246,10 @@ pub fn assert_timeline_svg(svg: &str, path: &str) {
 /// The recording a timeline SVG was drawn from, as its `<desc>` names it.
 pub fn drawn_from(svg: &str) -> Option<String> {
     let document = roxmltree::Document::parse(svg).ok()?;
-    let desc = document.root_element().children().find(|node| node.has_tag_name("desc"))?;
-    let word = desc.text()?.split_whitespace().find(|word| word.ends_with(".times.json"))?;
+    let desc =
+        document.root_element().children().find(|node| node.has_tag_name("desc"))?;
+    let word =
+        desc.text()?.split_whitespace().find(|word| word.ends_with(".times.json"))?;
     Some(word.to_owned())
 }
 
@@ -362,7 +389,11 @@ pub fn count_lane(name: &str, lanes: &[Lane], max: u32, colour: usize) -> Lane {
 /// Python's start is long enough to see), then waits in join until `foo
 /// finish`, then until `bar finish`. `names` are the lanes' names (a PID may
 /// belong in them), foo's, bar's and main's.
-pub fn foo_bar_lanes(recording: &Recording, names: [&str; 3], joins_at: f64) -> Vec<Lane> {
+pub fn foo_bar_lanes(
+    recording: &Recording,
+    names: [&str; 3],
+    joins_at: f64,
+) -> Vec<Lane> {
     let steps = |name: &str| {
         let is_step = |line: &str| {
             line.strip_prefix(name)
@@ -376,14 +407,20 @@ pub fn foo_bar_lanes(recording: &Recording, names: [&str; 3], joins_at: f64) -> 
     };
     let finish = |name: &str| {
         let line = format!("{name} finish");
-        recording.time_of(|printed| printed == line).unwrap_or_else(|| panic!("no {line:?}"))
+        recording
+            .time_of(|printed| printed == line)
+            .unwrap_or_else(|| panic!("no {line:?}"))
     };
     let main = vec![
         Span::busy(0.0, joins_at, "starts"),
         Span::waiting(joins_at, finish("foo"), "join foo"),
         Span::waiting(finish("foo"), finish("bar"), "join bar"),
     ];
-    vec![lane(names[0], 0, steps("foo")), lane(names[1], 1, steps("bar")), lane(names[2], 6, main)]
+    vec![
+        lane(names[0], 0, steps("foo")),
+        lane(names[1], 1, steps("bar")),
+        lane(names[2], 6, main),
+    ]
 }
 
 /// The guide's numbers and letters, on two threads or two processes, in Rust
@@ -415,7 +452,8 @@ pub fn numbers_letters_lanes(recording: &Recording, names: [&str; 3]) -> Vec<Lan
 /// queues all ten at once); under them, how many run at once.
 pub fn map_lanes(recording: &Recording, workers: u32) -> Vec<Lane> {
     let edge = |line: &str| {
-        let job = |prefix: &str| line.strip_prefix(prefix)?.strip_suffix(')')?.parse().ok();
+        let job =
+            |prefix: &str| line.strip_prefix(prefix)?.strip_suffix(')')?.parse().ok();
         match (job("start square("), job("finish square(")) {
             (Some(job), _) => Some((Edge::Start, job)),
             (_, Some(job)) => Some((Edge::Finish, job)),
@@ -456,7 +494,10 @@ mod tests {
         let run = recording(&[(0.0, "foo 0"), (5.0, "bar 0"), (1000.0, "foo 1")], 2000.0);
         let foo = |line: &str| line.starts_with("foo");
         let spans = bars_to_next(&run, |line| foo(line).then(|| line.into()), foo);
-        assert_eq!(spans, [Span::busy(0.0, 1000.0, "foo 0"), Span::busy(1000.0, 2000.0, "foo 1")]);
+        assert_eq!(
+            spans,
+            [Span::busy(0.0, 1000.0, "foo 0"), Span::busy(1000.0, 2000.0, "foo 1")]
+        );
     }
 
     fn job_edge(line: &str) -> Option<(Edge, u32)> {
@@ -468,12 +509,20 @@ mod tests {
     #[test]
     fn a_job_waits_until_it_starts_and_the_count_follows_the_bars() {
         let run = recording(
-            &[(0.0, "start job 1"), (10.0, "finish job 1"), (10.0, "start job 2"), (30.0, "finish job 2")],
+            &[
+                (0.0, "start job 1"),
+                (10.0, "finish job 1"),
+                (10.0, "start job 2"),
+                (30.0, "finish job 2"),
+            ],
             30.0,
         );
         let lanes = job_lanes(&run, 0.0, job_edge, |job| format!("job {job}"), 0);
         assert_eq!(lanes[0].spans, [Span::busy(0.0, 10.0, "")]);
-        assert_eq!(lanes[1].spans, [Span::waiting(0.0, 10.0, "queued"), Span::busy(10.0, 30.0, "")]);
+        assert_eq!(
+            lanes[1].spans,
+            [Span::waiting(0.0, 10.0, "queued"), Span::busy(10.0, 30.0, "")]
+        );
         // One job at a time, without a moment of two where one hands over to the other.
         let count = count_lane("running", &lanes, 1, 6);
         let values: Vec<Kind> = count.spans.iter().map(|span| span.kind).collect();
@@ -485,6 +534,28 @@ mod tests {
     fn a_job_that_starts_twice_is_a_failure() {
         let run = recording(&[(0.0, "start job 1"), (1.0, "start job 1")], 2.0);
         job_lanes(&run, 0.0, job_edge, |job| format!("job {job}"), 0);
+    }
+
+    #[test]
+    fn a_foo_step_ends_at_foos_next_step_not_at_mains_pid_line() {
+        let run = recording(
+            &[
+                (0.0, "main process: pid 1"),
+                (1.0, "foo 0"),
+                (2.0, "foo runs in pid 2, bar in pid 3"),
+                (1001.0, "foo 1"),
+                (1002.0, "bar 0"),
+                (2001.0, "foo finish"),
+                (2002.0, "bar finish"),
+            ],
+            2003.0,
+        );
+        let lanes = foo_bar_lanes(&run, ["foo", "bar", "main"], 2.0);
+        let foo_steps =
+            [Span::busy(1.0, 1001.0, "foo 0"), Span::busy(1001.0, 2001.0, "foo 1")];
+        assert_eq!(lanes[0].spans, foo_steps);
+        assert_eq!(lanes[1].spans, [Span::busy(1002.0, 2002.0, "bar 0")]);
+        assert_eq!(lanes[2].spans[1], Span::waiting(2.0, 2001.0, "join foo"));
     }
 
     #[test]

@@ -307,12 +307,15 @@ fn every_timeline_is_drawn_from_the_output_its_chapter_shows() {
     let tests = all_tests_text();
     let book = root.join("book/src");
     let mut drawn = Vec::new();
-    let timelines: Vec<PathBuf> =
-        files_under(&book, "svg").into_iter().filter(|path| path.parent().unwrap().ends_with("timelines")).collect();
+    let timelines: Vec<PathBuf> = files_under(&book, "svg")
+        .into_iter()
+        .filter(|path| path.parent().unwrap().ends_with("timelines"))
+        .collect();
     assert!(!timelines.is_empty(), "no timeline in the book");
     for svg_path in timelines {
         let svg = read(&svg_path);
-        let relative = svg_path.strip_prefix(&root).unwrap().to_string_lossy().into_owned();
+        let relative =
+            svg_path.strip_prefix(&root).unwrap().to_string_lossy().into_owned();
         timeline::assert_timeline_svg(&svg, &relative);
         let times = timeline::drawn_from(&svg).expect("checked above");
         let output = times.replace(".times.json", ".txt");
@@ -357,7 +360,10 @@ fn every_timeline_is_drawn_from_the_output_its_chapter_shows() {
     for file in recordings {
         let relative = file.strip_prefix(&root).unwrap().to_string_lossy().into_owned();
         if relative.ends_with(".times.json") {
-            assert!(drawn.contains(&relative), "{relative} is drawn by no timeline in the book");
+            assert!(
+                drawn.contains(&relative),
+                "{relative} is drawn by no timeline in the book"
+            );
         }
     }
 }

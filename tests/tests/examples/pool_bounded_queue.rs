@@ -4,10 +4,10 @@
 //! counts the jobs print, and from the output itself, where a job is running
 //! between its start line and its finish line.
 
+use example_harness::Program;
 use example_harness::timeline::{
     Edge, Recording, Timeline, check_recorded_timeline, count_lane, job_lanes, timeline,
 };
-use example_harness::Program;
 
 const BIN: &str = "pool-bounded-queue";
 const JOBS: usize = 10;
@@ -200,7 +200,9 @@ fn python_thread_pool_keeps_the_same_bound() {
         per_job,
         &run,
         "book/src/pools/timelines/pool-bounded-queue-python.svg",
-        who_ran_when("pool_bounded_queue.py: ten jobs, ThreadPoolExecutor(max_workers=4)"),
+        who_ran_when(
+            "pool_bounded_queue.py: ten jobs, ThreadPoolExecutor(max_workers=4)",
+        ),
     );
 }
 

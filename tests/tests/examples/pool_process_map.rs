@@ -1,6 +1,8 @@
 //! What pool-process-map must print, and what its Python counterpart prints.
 
-use example_harness::timeline::{Recording, Timeline, check_recorded_timeline, map_lanes, timeline};
+use example_harness::timeline::{
+    Recording, Timeline, check_recorded_timeline, map_lanes, timeline,
+};
 use example_harness::{Program, assert_squares_mapped, squares_by_job};
 
 const BIN: &str = "pool-process-map";

@@ -1,6 +1,8 @@
 //! What pool-thread-map must print, and what its Python counterpart prints.
 
-use example_harness::timeline::{Recording, Timeline, check_recorded_timeline, map_lanes, timeline};
+use example_harness::timeline::{
+    Recording, Timeline, check_recorded_timeline, map_lanes, timeline,
+};
 use example_harness::{Program, assert_squares_mapped, check_recorded, squares_by_job};
 
 const BIN: &str = "pool-thread-map";

@@ -34,12 +34,24 @@ fn assert_three_processes(output: &str) {
 /// processes until it prints their PIDs, then waiting in join.
 fn who_ran_when(title: &'static str) -> impl Fn(&Recording) -> Timeline {
     move |recording| {
-        let text: String = recording.lines.iter().map(|a| format!("{}\n", a.line)).collect();
-        let [main, foo, bar] = pids(&text)[..] else { panic!("three PIDs in\n{text}") };
+        let text: String =
+            recording.lines.iter().map(|a| format!("{}\n", a.line)).collect();
+        let [main_pid, foo_pid, bar_pid] = pids(&text)[..] else {
+            panic!("three PIDs in\n{text}")
+        };
         let started = recording.time_of(|line| line.starts_with("foo runs in pid"));
-        let names = [&format!("foo, pid {foo}"), &format!("bar, pid {bar}"), &format!("main, pid {main}")];
-        let lanes = foo_bar_lanes(recording, names.map(String::as_str), started.expect("the PIDs"));
-        let legend = ["a step: from its line to the process's next", "main, waiting in join"];
+        let names = [
+            &format!("foo, pid {foo_pid}"),
+            &format!("bar, pid {bar_pid}"),
+            &format!("main, pid {main_pid}"),
+        ];
+        let lanes = foo_bar_lanes(
+            recording,
+            names.map(String::as_str),
+            started.expect("the PIDs"),
+        );
+        let legend =
+            ["a step: from its line to the process's next", "main, waiting in join"];
         timeline(title, recording, lanes, legend)
     }
 }

@@ -19,7 +19,8 @@ fn who_ran_when(title: &'static str) -> impl Fn(&Recording) -> Timeline {
     move |recording| {
         let names = ["numbers process", "letters process", "main"];
         let lanes = numbers_letters_lanes(recording, names);
-        let legend = ["a step: from its line to the process's next", "main, waiting in join"];
+        let legend =
+            ["a step: from its line to the process's next", "main, waiting in join"];
         timeline(title, recording, lanes, legend)
     }
 }

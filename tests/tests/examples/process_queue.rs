@@ -54,8 +54,11 @@ fn who_ran_when(title: &'static str) -> impl Fn(&Recording) -> Timeline {
             let greeting = format!("received: Hello from worker {number} (pid ");
             let from = recording.time_of(|line| line.starts_with(&started));
             let to = recording.time_of(|line| line.starts_with(&greeting));
-            let (Some(from), Some(to)) = (from, to) else { panic!("worker {number}'s lines") };
-            let line = recording.lines.iter().find(|a| a.line.starts_with(&started)).unwrap();
+            let (Some(from), Some(to)) = (from, to) else {
+                panic!("worker {number}'s lines")
+            };
+            let line =
+                recording.lines.iter().find(|a| a.line.starts_with(&started)).unwrap();
             let name = format!("worker {number}, pid {}", pids(&line.line)[0]);
             lanes.push(lane(&name, 0, vec![Span::busy(from, to, "a step of work")]));
         }
@@ -63,7 +66,8 @@ fn who_ran_when(title: &'static str) -> impl Fn(&Recording) -> Timeline {
         let mut main = vec![Span::busy(0.0, last_started.expect("worker 4"), "starts")];
         let mut waiting_from = main[0].to_ms;
         for arrival in &recording.lines {
-            if arrival.line.starts_with("received: ") || arrival.line.starts_with("all ") {
+            if arrival.line.starts_with("received: ") || arrival.line.starts_with("all ")
+            {
                 let why = if arrival.line.starts_with("all ") { "wait" } else { "recv" };
                 main.push(Span::waiting(waiting_from, arrival.at_ms, why));
                 main.push(Span::busy(arrival.at_ms, arrival.at_ms, ""));
@@ -71,7 +75,10 @@ fn who_ran_when(title: &'static str) -> impl Fn(&Recording) -> Timeline {
             }
         }
         lanes.push(lane("main", 6, main));
-        let legend = ["running: a step of work, or main", "main, waiting for a greeting or an exit"];
+        let legend = [
+            "running: a step of work, or main",
+            "main, waiting for a greeting or an exit",
+        ];
         timeline(title, recording, lanes, legend)
     }
 }

@@ -129,16 +129,19 @@ fn who_ran_when(title: &'static str) -> impl Fn(&Recording) -> Timeline {
         for arrival in &recording.lines {
             let (line, at) = (arrival.line.as_str(), arrival.at_ms);
             if line.starts_with("-- ") {
-                let label = if markers.is_empty() { "threads" } else { "work in a process" };
+                let label =
+                    if markers.is_empty() { "threads" } else { "work in a process" };
                 markers.push(Marker { at_ms: at, label: label.to_owned() });
                 idle_from = [at; 3];
                 continue;
             }
-            let Some(stage) = STAGES.iter().position(|stage| first_word(line) == *stage) else {
+            let Some(stage) = STAGES.iter().position(|stage| first_word(line) == *stage)
+            else {
                 continue;
             };
             let squared = line.contains(" squared is ");
-            let begins = if squared { (at - RECORDED_STEP_MS).max(idle_from[stage]) } else { at };
+            let begins =
+                if squared { (at - RECORDED_STEP_MS).max(idle_from[stage]) } else { at };
             stages[stage].push(Span::waiting(idle_from[stage], begins, ""));
             let label = match line.split(": ").nth(1) {
                 Some(which) if squared => which.to_owned(),
@@ -177,7 +180,9 @@ fn both_pipelines_pass_every_line_through_and_close_in_order() {
         by_stage,
         &run,
         "book/src/sync/timelines/sync-message-passing.svg",
-        who_ran_when("sync-message-passing: three stages, on threads then with a process"),
+        who_ran_when(
+            "sync-message-passing: three stages, on threads then with a process",
+        ),
     );
 }
 
@@ -224,7 +229,9 @@ fn python_pipelines_with_sentinels_do_the_same() {
         by_stage,
         &run,
         "book/src/sync/timelines/sync-message-passing-python.svg",
-        who_ran_when("sync_message_passing.py: three stages, on threads then with a process"),
+        who_ran_when(
+            "sync_message_passing.py: three stages, on threads then with a process",
+        ),
     );
 }
 

@@ -298,7 +298,12 @@ fn who_ran_when(title: &'static str) -> impl Fn(&Recording) -> Timeline {
             }
             if let Some((from, value)) = level.filter(|(_, value)| *value > 0) {
                 let kind = Kind::Level { value: value as u32, max: CAPACITY as u32 };
-                buffer.push(Span { from_ms: from, to_ms: at, kind, label: value.to_string() });
+                buffer.push(Span {
+                    from_ms: from,
+                    to_ms: at,
+                    kind,
+                    label: value.to_string(),
+                });
             }
             level = Some((at, count.expect("the semaphore version prints its counts")));
         }

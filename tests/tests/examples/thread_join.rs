@@ -33,8 +33,10 @@ fn main_lines_only(output: &str) -> String {
 fn threads_timeline(title: &'static str) -> impl Fn(&Recording) -> Timeline {
     move |recording| {
         let started = recording.lines[0].at_ms;
-        let lanes = foo_bar_lanes(recording, ["foo thread", "bar thread", "main"], started);
-        let legend = ["a step: from its line to the thread's next", "main, waiting in join"];
+        let lanes =
+            foo_bar_lanes(recording, ["foo thread", "bar thread", "main"], started);
+        let legend =
+            ["a step: from its line to the thread's next", "main, waiting in join"];
         timeline(title, recording, lanes, legend)
     }
 }

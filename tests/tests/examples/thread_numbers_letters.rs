@@ -19,7 +19,8 @@ fn who_ran_when(title: &'static str) -> impl Fn(&Recording) -> Timeline {
     move |recording| {
         let names = ["numbers thread", "letters thread", "main"];
         let lanes = numbers_letters_lanes(recording, names);
-        let legend = ["a step: from its line to the thread's next", "main, waiting in join"];
+        let legend =
+            ["a step: from its line to the thread's next", "main, waiting in join"];
         timeline(title, recording, lanes, legend)
     }
 }
