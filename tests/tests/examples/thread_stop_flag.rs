@@ -37,7 +37,9 @@ fn assert_stopped_cooperatively(output: &str, request: &str) -> u32 {
     let worker_done = output
         .lines()
         .find(|line| line.ends_with(&format!(" after {last} steps, cleaning up")))
-        .unwrap_or_else(|| panic!("the worker's last line names {last} steps:\n{output}"));
+        .unwrap_or_else(|| {
+            panic!("the worker's last line names {last} steps:\n{output}")
+        });
     assert_in_order(output, &[request, worker_done]);
     if let Some(last_step) = steps.last() {
         assert_in_order(output, &[&format!("worker: step {last_step}"), worker_done]);
