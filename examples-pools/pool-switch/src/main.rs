@@ -6,8 +6,7 @@
 //!
 //!     cargo run -p pool-switch
 //!
-//! Watch for: the same answers from both pools; only the last line of each
-//! part tells them apart.
+//! Watch for: the same answers; only the last line of each part tells them apart.
 
 use std::thread;
 use std::time::Duration;
@@ -17,11 +16,8 @@ use clap::{Parser, value_parser};
 use process_toolkit::pool::{self, Executor, ProcessPool, ThreadPool};
 
 // ANCHOR: job
-/// A job: a number, and how long a step lasts. A worker process does not get
-/// the parent's command line, so the step given there travels with the job.
-type Job = (u64, Duration);
-/// A job's answer: the square, and the process that computed it.
-type Answer = (u64, u32);
+type Job = (u64, Duration); // n, and the step: workers get no command-line options
+type Answer = (u64, u32); // the square, and the PID of the process that computed it
 
 /// Job `n` takes `4 - n % 4` steps, so the first jobs submitted finish last.
 fn slow_square((n, step): Job) -> Answer {
@@ -31,7 +27,8 @@ fn slow_square((n, step): Job) -> Answer {
 // ANCHOR_END: job
 
 // ANCHOR: demo
-fn demo(pool: &impl Executor<Job, Answer>, step: Duration) -> Result<()> {
+fn demo(kind: &str, pool: &impl Executor<Job, Answer>, step: Duration) -> Result<()> {
+    println!("-- on a {kind} pool --");
     println!("submit(7) gives {}", pool.submit((7, step)).wait()?.0);
     for (index, answer) in pool.as_completed((0..4).map(|n| (n, step))) {
         println!("as_completed: job {index} finished with {}", answer?.0);
@@ -57,9 +54,7 @@ fn main() -> Result<()> {
     sigpipe::reset();
     pool::serve_if_worker(slow_square); // in a pool's worker process: serve jobs, exit
     let step = Duration::from_millis(Args::parse().step_ms); // a bad step stops us here
-    println!("-- on a thread pool --");
-    demo(&ThreadPool::new(4, slow_square), step)?;
-    println!("-- on a process pool --");
-    demo(&ProcessPool::new(4, slow_square)?, step)
+    demo("thread", &ThreadPool::new(4, slow_square), step)?;
+    demo("process", &ProcessPool::new(4, slow_square)?, step)
 }
 // ANCHOR_END: main

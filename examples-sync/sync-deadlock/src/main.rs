@@ -7,8 +7,7 @@
 //!
 //!     cargo run -p sync-deadlock
 //!
-//! Watch for: main's report a second after the two "waits" lines (in either
-//! order); the threads never print again.
+//! Watch for: main's report a second after the two "waits" lines, then nothing.
 
 use std::sync::{Barrier, Mutex};
 use std::thread;

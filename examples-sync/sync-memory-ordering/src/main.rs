@@ -10,7 +10,6 @@
 //! Watch for: on x86 both counts are 0, and the first 0 proves nothing; on ARM
 //! it may not be. Loom finds the bad case on any machine: `tests/loom.rs`.
 
-use std::hint;
 use std::thread;
 
 use clap::{Parser, value_parser};
@@ -52,7 +51,7 @@ fn stale_reads(
         let value_in = |mailbox| loop {
             match read(mailbox) {
                 Some(value) => break value,
-                None => hint::spin_loop(), // flag still down: ask again
+                None => std::hint::spin_loop(), // flag still down: ask again
             }
         };
         mailboxes.iter().filter(|mailbox| value_in(mailbox) != VALUE).count()
