@@ -644,3 +644,13 @@ pub fn process_info(pid: u32) -> Option<ProcessInfo> {
         start_time: fields.get(19)?.parse().ok()?,
     })
 }
+
+impl Program {
+    /// Another binary of the same package (a `src/bin/<name>.rs`), built in the
+    /// same folder as this one: in the workspace, or in a copy taken out of it,
+    /// so that a `check_copy` can run an example's variants too. It starts with
+    /// the test pace, like any new [`Program`].
+    pub fn sibling(&self, name: &str) -> Program {
+        Program::binary(&self.program.with_file_name(name).to_string_lossy())
+    }
+}
