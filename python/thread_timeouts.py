@@ -7,7 +7,8 @@ Python cannot stop a running thread either. As in the Rust version, a slow job
 waits for a threading.Event that is set only after the deadline has passed,
 so every run prints the same.
 
-Run with --cancel for the cancelling half (the Rust one is src/bin/cancel-jobs.rs).
+Run with --cancel for the cancelling half (the Rust one is
+src/bin/thread-timeouts-cancel.rs).
 """
 
 import queue

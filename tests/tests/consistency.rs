@@ -573,3 +573,25 @@ fn every_test_that_runs_python_says_so_in_its_name() {
         unnamed.join("\n")
     );
 }
+
+/// `cargo run -p <name>`, as every chapter says, and the copy's `cargo run`:
+/// with a `src/bin/` beside `src/main.rs`, cargo runs neither unless the
+/// manifest names the default one, and that must be the package's own.
+#[test]
+fn every_example_with_several_binaries_runs_its_main_by_default() {
+    for example in takeaway::examples().into_iter().chain(takeaway::cluster_examples()) {
+        if example.binaries().len() < 2 {
+            continue;
+        }
+        let manifest: toml::Table =
+            read(&example.dir().join("Cargo.toml")).parse().expect("a valid Cargo.toml");
+        let default_run = manifest["package"].get("default-run").and_then(|v| v.as_str());
+        assert_eq!(
+            default_run,
+            Some(example.name.as_str()),
+            "{}: its Cargo.toml needs `default-run = \"{}\"` under [package]",
+            example.name,
+            example.name
+        );
+    }
+}

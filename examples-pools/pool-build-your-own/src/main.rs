@@ -1,18 +1,14 @@
 //! What does a thread pool do inside?
 //!
 //! `ThreadPoolExecutor` by hand, with std alone: workers take boxed jobs from
-//! one shared channel; dropping the pool closes it and joins every worker. With
-//! `--hold-lock` the workers make a well-known mistake: they keep the channel's
-//! lock while they run a job, so only one job runs at a time.
+//! one shared channel, and dropping the pool joins them. With `--hold-lock`,
+//! they keep the channel's lock while a job runs, a well-known mistake: watch
+//! the 4 jobs at once on 4 workers become 1.
 //!
-//!     cargo run -p pool-build-your-own
 //!     cargo run -p pool-build-your-own -- --hold-lock
-//!
-//! Watch for: 4 jobs at once on 4 workers, but 1 with `--hold-lock`, a step per
-//! job. All 8 jobs are done once the pool is dropped.
 
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
@@ -24,16 +20,14 @@ struct Args {
     /// Run the workers that hold the channel's lock while a job runs.
     #[arg(long)]
     hold_lock: bool,
-    /// Milliseconds per step: the longest a job waits for others to run beside it.
+    /// Milliseconds per step: how long main waits for one more job to start.
     #[arg(long, env = "STEP_MS", default_value_t = 1000, value_parser = value_parser!(u64).range(..=60_000))]
     step_ms: u64,
 }
 
 // ANCHOR: pool
 const WORKERS: usize = 4;
-/// What `execute` accepts: any closure that may run once on another thread.
 type Job = Box<dyn FnOnce() + Send>;
-/// A Receiver may move to another thread but not be shared: one Mutex for all.
 type Jobs = Arc<Mutex<Receiver<Job>>>;
 
 struct ThreadPool {
@@ -78,43 +72,29 @@ fn worker_holding_the_lock(jobs: Jobs) {
 }
 // ANCHOR_END: workers
 
-// ANCHOR: counted_job
-/// How many jobs run now, the most that ever ran at once, and how many are done.
-#[derive(Clone, Copy, Default)]
-struct Count {
-    now: usize,
-    most: usize,
-    done: usize,
-}
-
-/// Counts itself in, then waits (a step at most) to see a job on every worker: the
-/// count shows what the pool allows, not how quickly its threads happened to start.
-fn counted_job((count, changed): &(Mutex<Count>, Condvar), step: Duration) {
-    let mut counts = count.lock().unwrap();
-    counts.now += 1;
-    counts.most = counts.most.max(counts.now);
-    changed.notify_all();
-    let wait = changed.wait_timeout_while(counts, step, |counts| counts.most < WORKERS);
-    let mut counts = wait.unwrap().0;
-    counts.now -= 1;
-    counts.done += 1;
-}
-// ANCHOR_END: counted_job
-
 // ANCHOR: main
 fn main() {
     sigpipe::reset();
-    let args = Args::parse();
-    let step = Duration::from_millis(args.step_ms);
-    let worker = if args.hold_lock { worker_holding_the_lock } else { worker };
-    println!("8 jobs for {WORKERS} workers; --hold-lock: {}", args.hold_lock);
-    let count = Arc::new((Mutex::new(Count::default()), Condvar::new()));
-    let pool = ThreadPool::new(worker);
-    for count in (0..8).map(|_| Arc::clone(&count)) {
-        pool.execute(move || counted_job(&count, step));
+    let Args { hold_lock, step_ms } = Args::parse();
+    println!("8 jobs for {WORKERS} workers; --hold-lock: {hold_lock}");
+    let pool = ThreadPool::new(if hold_lock { worker_holding_the_lock } else { worker });
+    let (started_tx, started) = mpsc::channel();
+    let (gates, waits): (Vec<_>, Vec<_>) = (0..8).map(|_| mpsc::channel::<()>()).unzip();
+    for gate in waits {
+        let started_tx = started_tx.clone();
+        pool.execute(move || {
+            started_tx.send(()).unwrap();
+            gate.recv().ok(); // the work: it lasts until main drops the gates
+        });
     }
+    // Started jobs stay at their gates, so as many start as the pool runs at once:
+    started.recv().unwrap(); // the first, then the others, a step at most each
+    let step = Duration::from_millis(step_ms);
+    let at_once =
+        1 + (1..WORKERS).take_while(|_| started.recv_timeout(step).is_ok()).count();
+    drop(gates);
     drop(pool); // waits for every job: Drop joins the workers
-    let Count { most, done, .. } = *count.0.lock().unwrap();
-    println!("at most {most} at once; {done} of 8 done when the pool was dropped");
+    let done = at_once + started.try_iter().count(); // every job that started is done
+    println!("at most {at_once} at once; {done} of 8 done when the pool was dropped");
 }
 // ANCHOR_END: main

@@ -1,21 +1,15 @@
 //! Can a thread see a flag set and still miss the data written before it?
 //!
-//! Python hands a value over with a variable and a flag, or a
-//! `threading.Event`, and never has to ask: its threads see each other's
-//! writes in order. Rust's atomics let you say how much order you need. Here
-//! a writer thread publishes a value in each of many mailboxes (data, then
-//! flag) while a reader follows close behind: it waits for each flag, then
-//! reads the data at once. `Relaxed` allows the reader to find the old data;
-//! `Release`/`Acquire` does not.
+//! A writer thread publishes a value in each of many mailboxes (data, then
+//! flag) while a reader follows close behind. With `Relaxed`, the reader may
+//! find the flag and the old data; with `Release`/`Acquire`, it cannot. Python
+//! never has to ask: its threads see each other's writes in order.
 //!
-//!     cargo run -p sync-memory-ordering
 //!     cargo run --release -p sync-memory-ordering -- --rounds 10000000
 //!
-//! Watch for: the count of stale reads in each row. On x86 both are 0, and
-//! the first 0 proves nothing; on ARM the first may not be. Loom finds the bad
-//! case on any machine: `tests/loom.rs`.
+//! Watch for: on x86 both counts are 0, and the first 0 proves nothing; on ARM
+//! it may not be. Loom finds the bad case on any machine: `tests/loom.rs`.
 
-use std::hint;
 use std::thread;
 
 use clap::{Parser, value_parser};
@@ -38,14 +32,6 @@ fn main() {
     println!("Relaxed:         {relaxed} reads saw the flag but not the data");
     let release_acquire = stale_reads(rounds, Mailbox::publish, Mailbox::read);
     println!("Release/Acquire: {release_acquire} reads saw the flag but not the data");
-    // What the numbers above can and cannot tell, on whatever machine this is.
-    println!(
-        "Release/Acquire rules that out on every machine; Relaxed does not, whatever\n\
-         this run shows. x86 keeps each thread's stores in order, and its loads, so\n\
-         there only the compiler could swap them (it is allowed to). ARM and POWER\n\
-         processors may show the reader the flag before the data. Loom finds that\n\
-         case on any machine: see this example's tests/loom.rs."
-    );
 }
 // ANCHOR_END: main
 
@@ -53,8 +39,7 @@ fn main() {
 /// What the writer puts in every mailbox; a reader that finds 0 read too early.
 const VALUE: u32 = 42;
 
-/// Fills `rounds` mailboxes on one thread while this one reads them in the
-/// same order; returns how many reads saw the flag but not the data.
+/// Fills `rounds` mailboxes on a thread and reads them here: how many were stale?
 fn stale_reads(
     rounds: u32,
     publish: fn(&Mailbox, u32),
@@ -66,7 +51,7 @@ fn stale_reads(
         let value_in = |mailbox| loop {
             match read(mailbox) {
                 Some(value) => break value,
-                None => hint::spin_loop(), // flag still down: ask again
+                None => std::hint::spin_loop(), // flag still down: ask again
             }
         };
         mailboxes.iter().filter(|mailbox| value_in(mailbox) != VALUE).count()

@@ -1,10 +1,7 @@
 //! How does the caller get a result that a thread computed?
 //!
-//! The short post's threads compute the square and the fourth power of 7, and
-//! a reader asks why a `result` variable set in the thread is still `None`
-//! afterwards. In Rust, writing a caller's variable from a thread without
-//! synchronization does not compile (see tests/compile-fail/). These are three
-//! ways that do, from the simplest to the most general.
+//! Python's thread sets `result`, yet the caller sees `None`; Rust refuses to
+//! compile that program (tests/compile-fail/). Here are three ways that work.
 //!
 //!     cargo run -p thread-shared-result
 //!
@@ -20,20 +17,18 @@ use clap::Parser;
 struct Args {}
 
 // ANCHOR: join_handle
-/// The thread returns its result; `join` hands it to the caller.
 fn via_join_handle(number: i64) -> (i64, i64) {
     let square = thread::spawn(move || number * number);
     let quad = thread::spawn(move || number.pow(4));
-    // join() is an Err if the thread panicked; unwrap() passes the panic on.
+    // join() waits for the thread, and hands back what it returned.
     (square.join().unwrap(), quad.join().unwrap())
 }
 // ANCHOR_END: join_handle
 
 // ANCHOR: scoped
-/// Scoped threads may borrow the caller's variables, even mutably: the scope
-/// does not end until every thread in it has finished.
 fn via_scoped_threads(number: i64) -> (i64, i64) {
     let (mut square, mut quad) = (0, 0);
+    // The scope ends only after its threads have, so they may borrow, even mutably.
     thread::scope(|scope| {
         scope.spawn(|| square = number * number);
         scope.spawn(|| quad = number.pow(4));
@@ -43,9 +38,8 @@ fn via_scoped_threads(number: i64) -> (i64, i64) {
 // ANCHOR_END: scoped
 
 // ANCHOR: mutex
-/// One shared slot that outlives any single thread: Arc shares ownership,
-/// Mutex makes the writes take turns.
 fn via_arc_mutex(number: i64) -> (i64, i64) {
+    // Arc: a slot owned jointly, that outlives any one thread. Mutex: writes take turns.
     let results = Arc::new(Mutex::new((0, 0)));
     let (for_square, for_quad) = (Arc::clone(&results), Arc::clone(&results));
     let square = thread::spawn(move || for_square.lock().unwrap().0 = number * number);
@@ -58,14 +52,9 @@ fn via_arc_mutex(number: i64) -> (i64, i64) {
 
 fn main() {
     sigpipe::reset();
-    Args::parse(); // --help, and a clear error for any argument
-    let number = 7;
-    let answers = [
-        ("join handle", via_join_handle(number)),
-        ("scoped threads", via_scoped_threads(number)),
-        ("Arc<Mutex<_>>", via_arc_mutex(number)),
-    ];
-    for (how, (square, quad)) in answers {
-        println!("{how:>14}: square of {number} = {square}, fourth power = {quad}");
-    }
+    Args::parse();
+    println!("The square and the fourth power of 7, three ways:");
+    println!("join handle:    {:?}", via_join_handle(7));
+    println!("scoped threads: {:?}", via_scoped_threads(7));
+    println!("Arc<Mutex<_>>:  {:?}", via_arc_mutex(7));
 }

@@ -1,13 +1,12 @@
 //! How long do you wait for a thread that may never answer?
 //!
-//! Python's `join(timeout)`, `queue.get(timeout=)` and `wait(futures,
-//! timeout=)`, in Rust: a channel's `recv_timeout`, and a crossbeam select
-//! over a results channel and a deadline. Each wait gives up after one step.
-//! Cancelling jobs is the package's other program, src/bin/cancel-jobs.rs.
+//! Python's `join(timeout)` and `queue.get(timeout=)`: in Rust, a channel's
+//! `recv_timeout`, which gives up after one step. Waiting for several jobs and
+//! cancelling them are the package's other programs, in src/bin/.
 //!
 //!     cargo run -p thread-timeouts
 //!
-//! Watch for: the same lines on every run. A slow job waits at a gate that main
+//! Watch for: the same lines on every run. The worker waits at a gate that main
 //! opens only after the deadline, so the deadline always wins.
 
 use std::sync::mpsc;
@@ -15,9 +14,8 @@ use std::thread;
 use std::time::Duration;
 
 use clap::{Parser, value_parser};
-use crossbeam::channel::{self, select_biased};
 
-/// Waiting for threads with a deadline.
+/// Waiting for a thread with a deadline.
 #[derive(Parser)]
 struct Args {
     /// Milliseconds per step: how long each wait lasts before it gives up.
@@ -26,7 +24,9 @@ struct Args {
 }
 
 // ANCHOR: join
-fn join_with_timeout(step: Duration) {
+fn main() {
+    sigpipe::reset();
+    let step = Duration::from_millis(Args::parse().step_ms);
     let (gate, gate_rx) = mpsc::channel::<()>();
     let (answer_tx, answer) = mpsc::channel();
     let worker = thread::spawn(move || {
@@ -43,40 +43,3 @@ fn join_with_timeout(step: Duration) {
     println!("get: {:?} at once, not after a step", answer.recv_timeout(step));
 }
 // ANCHOR_END: join
-
-// ANCHOR: wait
-fn wait_with_deadline(step: Duration) {
-    let (gate, gate_rx) = mpsc::channel::<()>();
-    let (results_tx, results) = channel::unbounded();
-    let quick_tx = results_tx.clone();
-    let quick = thread::spawn(move || quick_tx.send(("quick", 2 * 2)).unwrap());
-    let slow = thread::spawn(move || {
-        gate_rx.recv().ok();
-        results_tx.send(("slow", 3 * 3)).unwrap();
-    });
-    quick.join().unwrap(); // so that every run has one job done and one not
-    let deadline = channel::after(step); // a channel that delivers once, a step from now
-    let mut pending = vec!["quick", "slow"];
-    while !pending.is_empty() {
-        // Biased: a result already there counts, even once the deadline has passed too.
-        select_biased! {
-            recv(results) -> result => {
-                let (name, answer) = result.unwrap();
-                println!("wait: {name} is done: {answer}");
-                pending.retain(|job| *job != name);
-            }
-            recv(deadline) -> _ => break,
-        }
-    }
-    println!("wait: not done at the deadline: {pending:?}");
-    drop(gate);
-    slow.join().unwrap();
-}
-// ANCHOR_END: wait
-
-fn main() {
-    sigpipe::reset();
-    let step = Duration::from_millis(Args::parse().step_ms);
-    join_with_timeout(step);
-    wait_with_deadline(step);
-}

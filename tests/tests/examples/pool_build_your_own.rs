@@ -1,11 +1,14 @@
 //! What pool-build-your-own must print, and what its Python counterpart prints.
 //!
-//! Each job waits, a step at most, until it has seen a job running on every
-//! worker. With the lock held across the job, no second job can start while
-//! one runs, so "at most 1" is certain. With the lock let go, 4 jobs at once
-//! is certain as soon as 4 threads get a job within a step; these runs make
-//! the step 5 s, which costs nothing (no job waits once 4 are running) and
-//! leaves the scheduler five seconds to start four threads.
+//! Every job says it has started, then waits at a gate that main opens only
+//! after counting: main waits for the first start, then a step at most for
+//! each further one. With the lock held across the job, no second job can
+//! start while the first waits at its gate, so "at most 1" is certain. With
+//! the lock let go, 4 jobs at once is certain as soon as each of 4 threads
+//! gets a job within a step of the one before; these runs make the step 5 s,
+//! which costs nothing (main stops waiting once 4 have started) and leaves the
+//! scheduler five seconds to start each thread. The Python version counts
+//! with a Condition instead, and the same step.
 
 use example_harness::{Program, check_recorded};
 

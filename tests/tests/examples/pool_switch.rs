@@ -80,9 +80,10 @@ fn both_pools_give_the_same_answers_and_only_the_process_pool_leaves_the_process
 
 #[test]
 fn the_workers_take_the_step_of_the_parent_whatever_set_it() {
-    // The job reads the step from its process's environment. Given on the
-    // command line, it must reach the workers too: were they to sleep
-    // STEP_MS's minute per step instead, the run would be killed as hung.
+    // A worker process is started without the parent's options. Given on the
+    // command line, the step must reach the workers all the same: were they
+    // to sleep STEP_MS's minute per step instead, the run would be killed as
+    // hung.
     let program = Program::example(BIN).arg("--step-ms").arg("0").step_ms(60_000);
     assert_both_pools(&program.run_ok().stdout);
 }

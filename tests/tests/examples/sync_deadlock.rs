@@ -1,8 +1,11 @@
-//! What sync-deadlock must print, and what its Python counterpart prints.
+//! What sync-deadlock and its fixed and relock programs must print, and what
+//! their Python counterpart prints.
 
-use example_harness::{Program, check_recorded};
+use example_harness::{Program, Run, check_recorded};
 
 const BIN: &str = "sync-deadlock";
+const FIXED_BIN: &str = "sync-deadlock-fixed";
+const RELOCK_BIN: &str = "sync-deadlock-relock";
 
 /// The threads of one phase print in the order the scheduler picks; each run
 /// of consecutive "thread ..." lines is sorted, and every other line stays.
@@ -22,40 +25,51 @@ fn settled(output: &str) -> String {
     settled.iter().map(|line| format!("{line}\n")).collect()
 }
 
-/// Everything the Rust program guarantees, and so all of its output once the
-/// two pairs of thread lines are sorted: each thread holds its first lock
-/// before the watchdog speaks (it waits for both to say so), the report names
-/// both waits in a fixed order, and the fix runs only after it, to the end.
-const RUST_SETTLED: &str = "\
+/// Everything the deadlocked program guarantees, and so all of its output once
+/// the pair of thread lines is sorted: each thread prints its line while it
+/// holds its first lock, before the barrier that main waits at too, and after
+/// the barrier neither can finish, so main's report comes after both and no
+/// thread prints again.
+const DEADLOCK_SETTLED: &str = "\
 Two threads, two locks, taken in opposite orders:
-thread 1 took A
-thread 2 took B
-watchdog: neither thread has moved on, a deadlock:
-  thread 1 holds A and waits for B
-  thread 2 holds B and waits for A
-Both stay blocked until main returns: nothing can take a lock away.
-The fix, one order for every thread:
+thread 1 holds A and waits for B
+thread 2 holds B and waits for A
+main: neither thread has finished: a deadlock
+main: returning ends the process, and the blocked threads with it
+";
+
+/// The fix: both threads take both locks, whichever goes first, then main ends.
+const FIXED_SETTLED: &str = "\
 thread 1 took A and B
 thread 2 took A and B
 both threads finished
 ";
 
-fn assert_deadlock_reported_then_fixed(program: &Program) -> example_harness::Run {
+const RELOCK: &str = "\
+asked again by its holder: WouldBlock
+add_entry, handed the guarded data: 2 entries
+asked once the guard is dropped: Ok(2)
+";
+
+fn assert_settles_to(program: &Program, expected: &str) -> Run {
     let run = program.run_ok();
-    assert_eq!(settled(&run.stdout), RUST_SETTLED, "--- as printed\n{}", run.stdout);
+    assert_eq!(settled(&run.stdout), expected, "--- as printed\n{}", run.stdout);
     assert!(run.stderr.is_empty(), "{}", run.stderr);
     run
 }
 
-/// What the take-away test checks on a copy built outside the workspace.
+/// What the take-away test checks on a copy built outside the workspace:
+/// all three programs.
 pub fn check_copy(program: Program) {
-    assert_deadlock_reported_then_fixed(&program);
+    assert_settles_to(&program.sibling(FIXED_BIN), FIXED_SETTLED);
+    assert_eq!(program.sibling(RELOCK_BIN).run_ok().stdout, RELOCK);
+    assert_settles_to(&program, DEADLOCK_SETTLED);
 }
 
 #[test]
-fn the_deadlock_happens_every_run_is_reported_and_the_fix_runs_to_the_end() {
+fn the_deadlock_happens_every_run_and_is_reported() {
     let program = Program::example(BIN);
-    let run = assert_deadlock_reported_then_fixed(&program);
+    let run = assert_settles_to(&program, DEADLOCK_SETTLED);
     insta::assert_snapshot!("settled", settled(&run.stdout));
     check_recorded(
         &program,
@@ -66,26 +80,34 @@ fn the_deadlock_happens_every_run_is_reported_and_the_fix_runs_to_the_end() {
 }
 
 #[test]
-fn the_report_is_right_even_when_the_watchdog_does_not_wait() {
-    // The barrier, not the watchdog's patience, makes the deadlock: with none
-    // at all the report says the same, every time.
+fn the_report_is_right_even_when_main_does_not_wait() {
+    // The barrier, not main's patience, makes the deadlock: with none at all
+    // the report says the same, every time.
     let program = Program::example(BIN).step_ms(0);
     for _ in 0..5 {
-        assert_deadlock_reported_then_fixed(&program);
+        assert_settles_to(&program, DEADLOCK_SETTLED);
     }
 }
 
 #[test]
-fn relocking_a_held_mutex_would_block_and_passing_the_data_on_does_not() {
-    let run = Program::example("relock").run_ok();
-    assert_eq!(
-        run.stdout,
-        "asked again by its holder: WouldBlock\n\
-         add_entry, handed the guarded data: 2 entries\n\
-         asked once the guard is dropped: Ok(2)\n"
-    );
+fn one_lock_order_runs_to_the_end() {
+    let program = Program::example(FIXED_BIN);
+    let run = assert_settles_to(&program, FIXED_SETTLED);
     check_recorded(
-        &Program::example("relock"),
+        &program,
+        "examples-sync/sync-deadlock/recorded/fixed.txt",
+        settled,
+        &run,
+    );
+}
+
+#[test]
+fn relocking_a_held_mutex_would_block_and_passing_the_data_on_does_not() {
+    let program = Program::example(RELOCK_BIN);
+    let run = program.run_ok();
+    assert_eq!(run.stdout, RELOCK);
+    check_recorded(
+        &program,
         "examples-sync/sync-deadlock/recorded/relock.txt",
         |output| output.to_owned(),
         &run,

@@ -1,8 +1,10 @@
-//! What sync-lock must print, and what its Python counterpart prints.
+//! What sync-lock and its poisoned program must print, and what their Python
+//! counterpart prints.
 
 use example_harness::{Program, Run, check_recorded, group_by_label};
 
 const BIN: &str = "sync-lock";
+const POISONED_BIN: &str = "sync-lock-poisoned";
 
 const WORKERS: [&str; 4] = ["thread 1", "thread 2", "thread 3", "thread 4"];
 
@@ -34,42 +36,59 @@ fn assert_turns_are_whole(output: &str) {
     }
 }
 
-/// The turns, then main's lines after the panic: the lock free, but poisoned.
-/// The panic's message is on stderr, from the default panic hook.
-fn assert_turns_then_poisoned(run: &Run) {
-    assert_turns_are_whole(&run.stdout);
-    let main_lines: Vec<&str> = run.lines().into_iter().skip(8).collect();
+/// The turns, then main's line: four entries.
+fn assert_turns_then_count(output: &str) {
+    assert_turns_are_whole(output);
+    let main_lines: Vec<&str> = output.lines().skip(8).collect();
+    assert_eq!(main_lines, ["main: the log has 4 entries, one per thread"], "{output}");
+}
+
+/// After the panic: join is an Err, the lock free at once but poisoned, and
+/// the half-done update recovered. The panic's message is on stderr, from the
+/// default panic hook.
+fn assert_released_but_poisoned(run: &Run) {
     assert_eq!(
-        main_lines,
-        [
-            "main: the log has 4 entries, one per thread",
-            "main: thread 5 panicked; join returned Err",
-            "main: lock() returned at once, with Err: the mutex is poisoned",
-            "main: recovered 5 entries; the last one is:",
-            "main:   \"update by thread 5: started\"",
-        ],
-        "{}",
-        run.stdout
+        run.stdout,
+        "main: the log has 1 entry; a worker thread starts an update\n\
+         main: the worker panicked: true\n\
+         main: lock() returned at once; poisoned: true\n\
+         main: recovered 2 entries; the last one is:\n\
+         main:   \"update by the worker: started\"\n"
     );
     assert!(
-        run.stderr.contains("thread 5 failed halfway through its update"),
+        run.stderr.contains("the worker failed halfway through its update"),
         "{}",
         run.stderr
     );
 }
 
-/// What the take-away test checks on a copy built outside the workspace.
+/// What the take-away test checks on a copy built outside the workspace:
+/// both programs.
 pub fn check_copy(program: Program) {
-    assert_turns_then_poisoned(&program.run_ok());
+    assert_released_but_poisoned(&program.sibling(POISONED_BIN).run_ok());
+    assert_turns_then_count(&program.run_ok().stdout);
 }
 
 #[test]
-fn threads_take_turns_and_a_panic_releases_but_poisons_the_lock() {
+fn threads_take_turns_with_the_lock() {
     let program = Program::example(BIN);
     let run = program.run_ok();
-    assert_turns_then_poisoned(&run);
+    assert_turns_then_count(&run.stdout);
     insta::assert_snapshot!("run", by_thread(&run.stdout));
     check_recorded(&program, "examples-sync/sync-lock/recorded/run.txt", by_thread, &run);
+}
+
+#[test]
+fn a_panic_releases_but_poisons_the_lock() {
+    let program = Program::example(POISONED_BIN);
+    let run = program.run_ok();
+    assert_released_but_poisoned(&run);
+    check_recorded(
+        &program,
+        "examples-sync/sync-lock/recorded/poisoned.txt",
+        |output| output.to_owned(),
+        &run,
+    );
 }
 
 #[test]

@@ -43,9 +43,7 @@ fn assert_release_acquire_never_stale(output: &str, rounds: u64) {
     assert!(stale_reads(output, "Relaxed:") <= rounds, "{output}");
     // Guaranteed by the memory model, on every machine.
     assert_eq!(stale_reads(output, "Release/Acquire:"), 0, "{output}");
-    assert!(lines[3].starts_with("Release/Acquire rules that out"), "{output}");
-    assert!(lines.last().unwrap().contains("tests/loom.rs"), "{output}");
-    assert_eq!(lines.len(), 8, "{output}");
+    assert_eq!(lines.len(), 3, "{output}");
 }
 
 /// What the take-away test checks on a copy built outside the workspace.

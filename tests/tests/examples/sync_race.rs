@@ -1,8 +1,10 @@
-//! What sync-race must print, and what its Python counterpart prints.
+//! What sync-race and its fixed program must print, and what their Python
+//! counterpart prints.
 
 use example_harness::{Program, check_recorded};
 
 const BIN: &str = "sync-race";
+const FIXED_BIN: &str = "sync-race-fixed";
 
 /// A line "<label> total <n>, <m> updates lost": the two numbers.
 fn racy_numbers(line: &str) -> Option<(u64, u64)> {
@@ -34,30 +36,41 @@ fn assert_racy_line(line: &str, expected: u64) {
     assert_eq!(total + lost, expected, "{line}");
 }
 
-fn assert_exact(run_stdout: &str, increments: u64) {
-    let expected = 4 * increments;
-    let lines: Vec<&str> = run_stdout.lines().collect();
-    assert_eq!(lines.len(), 4, "{run_stdout}");
-    assert_eq!(
-        lines[0],
-        format!("4 threads add 1, {increments} times each: expected total {expected}")
-    );
-    assert!(lines[1].starts_with("load, then store:  total "), "{run_stdout}");
-    assert_racy_line(lines[1], expected);
-    assert_eq!(lines[2], format!("fetch_add:         total {expected}"));
-    assert_eq!(lines[3], format!("Mutex<u64>:        total {expected}"));
+fn expected_line(increments: u64) -> String {
+    format!("4 threads add 1, {increments} times each: expected total {}", 4 * increments)
 }
 
-/// What the take-away test checks on a copy built outside the workspace.
+fn assert_racy(stdout: &str, increments: u64) {
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert_eq!(lines[0], expected_line(increments));
+    assert!(lines[1].starts_with("load, then store:  total "), "{stdout}");
+    assert_racy_line(lines[1], 4 * increments);
+}
+
+fn assert_exact(stdout: &str, increments: u64) {
+    let expected = 4 * increments;
+    assert_eq!(
+        stdout,
+        format!(
+            "{}\nfetch_add:         total {expected}\nMutex<u64>:        total {expected}\n",
+            expected_line(increments)
+        )
+    );
+}
+
+/// What the take-away test checks on a copy built outside the workspace:
+/// both programs.
 pub fn check_copy(program: Program) {
-    assert_exact(&program.run_ok().stdout, 1_000_000);
+    assert_exact(&program.sibling(FIXED_BIN).run_ok().stdout, 1_000_000);
+    assert_racy(&program.run_ok().stdout, 1_000_000);
 }
 
 #[test]
-fn the_fixed_counters_are_exact_and_the_racy_one_is_at_most_that() {
+fn the_racy_total_is_at_most_the_expected_one() {
     let program = Program::example(BIN);
     let run = program.run_ok();
-    assert_exact(&run.stdout, 1_000_000);
+    assert_racy(&run.stdout, 1_000_000);
     insta::assert_snapshot!("default", racy_numbers_hidden(&run.stdout));
     check_recorded(
         &program,
@@ -68,8 +81,23 @@ fn the_fixed_counters_are_exact_and_the_racy_one_is_at_most_that() {
 }
 
 #[test]
+fn the_fixed_totals_are_exact() {
+    let program = Program::example(FIXED_BIN);
+    let run = program.run_ok();
+    assert_exact(&run.stdout, 1_000_000);
+    check_recorded(
+        &program,
+        "examples-sync/sync-race/recorded/fixed.txt",
+        |output| output.to_owned(),
+        &run,
+    );
+}
+
+#[test]
 fn the_number_of_increments_can_be_chosen() {
     let run = Program::example(BIN).arg("--increments").arg("1000").run_ok();
+    assert_racy(&run.stdout, 1000);
+    let run = Program::example(FIXED_BIN).arg("--increments").arg("1000").run_ok();
     assert_exact(&run.stdout, 1000);
 }
 
@@ -77,8 +105,10 @@ fn the_number_of_increments_can_be_chosen() {
 fn a_number_of_increments_out_of_range_is_refused() {
     // 0 would race nothing; past 100 million a run takes minutes, and 4 times
     // the number must still fit in a u64.
-    for increments in ["0", "100000001", "18446744073709551615", "-5", "many"] {
-        let run = Program::example(BIN).arg(&format!("--increments={increments}")).run();
+    for (bin, increments) in [BIN, FIXED_BIN].into_iter().flat_map(|bin| {
+        ["0", "100000001", "18446744073709551615", "-5", "many"].map(|n| (bin, n))
+    }) {
+        let run = Program::example(bin).arg(&format!("--increments={increments}")).run();
         assert_eq!(run.code, Some(2), "{increments}\n{}", run.stderr);
         assert!(
             run.stderr

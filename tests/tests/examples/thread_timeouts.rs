@@ -1,5 +1,5 @@
-//! What thread-timeouts and its cancel-jobs program must print, and what their
-//! Python counterpart prints.
+//! What thread-timeouts and its wait and cancel programs must print, and what
+//! their Python counterpart prints.
 //!
 //! Every wait that gives up is certain to: the job it waits for is held at a
 //! gate that main opens only afterwards. Every wait that succeeds is certain
@@ -9,12 +9,16 @@
 use example_harness::{Program, check_recorded};
 
 const BIN: &str = "thread-timeouts";
-const CANCEL_BIN: &str = "cancel-jobs";
+const WAIT_BIN: &str = "thread-timeouts-wait";
+const CANCEL_BIN: &str = "thread-timeouts-cancel";
 
-const WAITS: &str = "\
+const JOIN: &str = "\
 join: after a step, Err(Timeout); finished: false
 join: the answer is 42
 get: Err(Disconnected) at once, not after a step
+";
+
+const WAIT: &str = "\
 wait: quick is done: 4
 wait: not done at the deadline: [\"slow\"]
 ";
@@ -37,17 +41,34 @@ fn as_printed(output: &str) -> String {
     output.to_owned()
 }
 
-/// What the take-away test checks on a copy built outside the workspace.
+/// What the take-away test checks on a copy built outside the workspace:
+/// all three programs.
 pub fn check_copy(program: Program) {
-    assert_eq!(program.run_ok().stdout, WAITS);
+    assert_eq!(program.sibling(WAIT_BIN).run_ok().stdout, WAIT);
+    assert_eq!(program.sibling(CANCEL_BIN).run_ok().stdout, CANCELS);
+    assert_eq!(program.run_ok().stdout, JOIN);
 }
 
 #[test]
-fn every_wait_gives_up_at_its_deadline_and_the_work_goes_on() {
+fn the_join_gives_up_at_its_deadline_and_the_work_goes_on() {
     let program = Program::example(BIN);
     let run = program.run_ok();
-    assert_eq!(run.stdout, WAITS);
-    insta::assert_snapshot!("waits", run.stdout);
+    assert_eq!(run.stdout, JOIN);
+    insta::assert_snapshot!("join", run.stdout);
+    check_recorded(
+        &program,
+        "examples-threads/thread-timeouts/recorded/join.txt",
+        as_printed,
+        &run,
+    );
+}
+
+#[test]
+fn the_wait_for_two_jobs_gives_up_on_the_slow_one_only() {
+    let program = Program::example(WAIT_BIN);
+    let run = program.run_ok();
+    assert_eq!(run.stdout, WAIT);
+    insta::assert_snapshot!("wait", run.stdout);
     check_recorded(
         &program,
         "examples-threads/thread-timeouts/recorded/wait.txt",

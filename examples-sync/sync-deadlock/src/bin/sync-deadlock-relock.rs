@@ -8,7 +8,7 @@
 //! instead of re-locking: it hands the guarded data to the function that
 //! needs it.
 //!
-//!     cargo run -p sync-deadlock --bin relock
+//!     cargo run -p sync-deadlock --bin sync-deadlock-relock
 //!
 //! Watch for: `WouldBlock` while the guard lives, `Ok` once it is dropped.
 
