@@ -57,7 +57,10 @@ pub fn workspace_root() -> PathBuf {
 /// the target directory and profile of this test run, and later calls reuse it.
 pub fn example_binary(name: &str) -> PathBuf {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
-    let dir = BUILT.get_or_init(build_workspace_binaries);
+    let dir = BUILT.get_or_init(|| {
+        signals_as_from_a_terminal();
+        build_workspace_binaries()
+    });
     let path = dir.join(name);
     assert!(
         path.is_file(),
@@ -77,6 +80,26 @@ fn profile_dir() -> PathBuf {
 /// The target directory of this test run.
 pub fn target_dir() -> PathBuf {
     profile_dir().parent().expect("<target>/<profile>").to_path_buf()
+}
+
+/// Gives SIGINT, SIGQUIT and SIGTERM back their default action in this test
+/// process, and so in every program it starts.
+///
+/// A shell starts a background job (`cargo test &`, a CI runner's script)
+/// with SIGINT and SIGQUIT ignored, and an ignored signal stays ignored
+/// across `exec`: every example would then shrug off the Ctrl-C that a test
+/// sends it, as no reader's terminal ever would, and the test would hang or
+/// pass for the wrong reason. Called before the first program starts.
+pub fn signals_as_from_a_terminal() {
+    use nix::sys::signal::{SigHandler, Signal, signal};
+    static DONE: OnceLock<()> = OnceLock::new();
+    DONE.get_or_init(|| {
+        for which in [Signal::SIGINT, Signal::SIGQUIT, Signal::SIGTERM] {
+            // SAFETY: SIG_DFL installs no handler, so no code of ours runs in
+            // signal context; the test harness installs no handler of its own.
+            unsafe { signal(which, SigHandler::SigDfl) }.expect("a valid signal");
+        }
+    });
 }
 
 /// Runs `cargo build --workspace --bins` and returns where the binaries are.
@@ -132,6 +155,7 @@ impl Program {
     /// A script in `python/`, run with `python3`; `None` (with a note on stderr)
     /// when `python3` is not installed, unless [`REQUIRE_PYTHON`] is set.
     pub fn python(script: &str) -> Option<Self> {
+        signals_as_from_a_terminal();
         if !python_available() {
             assert!(
                 std::env::var_os(REQUIRE_PYTHON).is_none(),
