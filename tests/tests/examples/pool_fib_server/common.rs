@@ -123,6 +123,34 @@ impl Server {
         }
     }
 
+    /// Waits until the server has used a fifth of a second of CPU time from
+    /// now, which an idle server never does: a computation has started (a
+    /// test failure after [`TIMEOUT`]). For inline work, during which
+    /// `/health` may go unanswered.
+    pub fn wait_until_computing(&self) {
+        let pid = self.child.id();
+        let cpu_ticks = || {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+            // utime and stime, the 14th and 15th fields, after "pid (name) ".
+            let after_name = &stat[stat.rfind(')').unwrap() + 1..];
+            let fields: Vec<u64> = after_name
+                .split_whitespace()
+                .skip(11)
+                .take(2)
+                .map(|f| f.parse().unwrap())
+                .collect();
+            fields.iter().sum::<u64>()
+        };
+        // /proc counts in USER_HZ, which is 100 on Linux.
+        let fifth_of_a_second = 20;
+        let start = cpu_ticks();
+        let deadline = Instant::now() + TIMEOUT;
+        while cpu_ticks() < start + fifth_of_a_second {
+            assert!(Instant::now() < deadline, "the server never started computing");
+            thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     /// Opens a connection and sends `GET path` on it, as a client that will
     /// wait for the answer ([`read_to_close`]), or hang up by dropping the stream.
     pub fn send(&self, path: &str) -> TcpStream {

@@ -6,13 +6,19 @@
 //! Each test holds the server busy with fib(42), which takes seconds even in
 //! a release build, while it makes a few requests that take milliseconds.
 //! `--shutdown-timeout-ms 0` lets the server drop that work when the test ends.
+//!
+//! Not in `inline` mode, although its queue is the same code: these tests
+//! watch the queue through `/health` while work runs, and inline work can
+//! stall every `/health` until it ends, even with a runtime thread idle (the
+//! thread that took the work may be the one that was watching the sockets;
+//! the chapter explains it). `server.rs` tests what inline mode guarantees.
 
 use super::common::{Health, Server, get_with_retry_after};
 
-const MODES: [&str; 3] = ["inline", "threads", "processes"];
+/// The modes that keep the runtime's threads free while work runs.
+const MODES: [&str; 2] = ["threads", "processes"];
 
-/// A server with one worker (and two runtime threads, so that inline work
-/// leaves one free to answer `/health`).
+/// A server with one worker.
 fn one_worker(mode: &str, queue: &str) -> Server {
     Server::rust(&[
         "--mode",
