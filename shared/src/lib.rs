@@ -12,14 +12,11 @@
 //! - [`forked`]: waiting for a child made with `fork`, with the same error words.
 //! - [`Error`]: what went wrong, as a type a caller can match (the job
 //!   panicked, the worker died, a message could not be serialized, ...).
-//! - [`pace`]: the length of one step of an example, read from `STEP_MS` in
-//!   exactly one place, so tests can run the examples quickly.
 //!
 //! Linux only: workers rely on `prctl(PR_SET_PDEATHSIG)`.
 
 mod error;
 pub mod forked;
-pub mod pace;
 pub mod pool;
 pub mod worker;
 

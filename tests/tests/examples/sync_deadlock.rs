@@ -1,6 +1,9 @@
 //! What sync-deadlock and its fixed and relock programs must print, and what
 //! their Python counterpart prints.
 
+use example_harness::timeline::{
+    Recording, Span, Timeline, check_recorded_timeline, lane, timeline,
+};
 use example_harness::{Program, Run, check_recorded};
 
 const BIN: &str = "sync-deadlock";
@@ -71,12 +74,89 @@ fn the_deadlock_happens_every_run_and_is_reported() {
     let program = Program::example(BIN);
     let run = assert_settles_to(&program, DEADLOCK_SETTLED);
     insta::assert_snapshot!("settled", settled(&run.stdout));
-    check_recorded(
+    check_recorded_timeline(
         &program,
         "examples-sync/sync-deadlock/recorded/deadlock.txt",
         settled,
         &run,
+        "book/src/sync/timelines/sync-deadlock.svg",
+        deadlock_timeline,
     );
+}
+
+/// When the first line that starts with `start` arrived.
+fn time_of_line(recording: &Recording, start: &str) -> f64 {
+    recording
+        .time_of(|line| line.starts_with(start))
+        .unwrap_or_else(|| panic!("no line starting {start:?}"))
+}
+
+/// Each thread takes its first lock as it prints its line, and from then on
+/// waits for its second, until the process ends. Main waits at the barrier
+/// for both, gives them a step, and reports; it returns at its last line.
+fn deadlock_timeline(recording: &Recording) -> Timeline {
+    let at = |start: &str| time_of_line(recording, start);
+    let end = recording.ended_ms;
+    let thread = |who: &str, first: &str, second: &str| {
+        let took = at(&format!("{who} holds"));
+        let waits = format!("holds {first}, waits for {second} for ever");
+        vec![Span::busy(took, took, first), Span::waiting(took, end, waits)]
+    };
+    let both_hold = at("thread 1").max(at("thread 2"));
+    let reported = at("main: neither");
+    let main = vec![
+        Span::busy(0.0, at("Two threads"), "starts"),
+        Span::waiting(at("Two threads"), both_hold, "barrier"),
+        Span::waiting(both_hold, reported, "gives them a step"),
+        Span::busy(reported, at("main: returning"), "reports"),
+    ];
+    timeline(
+        "sync-deadlock: two Rust threads, two locks, opposite orders",
+        recording,
+        vec![
+            lane("thread 1", 0, thread("thread 1", "A", "B")),
+            lane("thread 2", 1, thread("thread 2", "B", "A")),
+            lane("main", 6, main),
+        ],
+        ["runs (a moment: takes its first lock)", "blocked"],
+    )
+}
+
+/// Python's threads give up: each takes its first lock as it prints "took",
+/// waits for the other lock from the barrier (the later "took") until its
+/// "gave up", and lets go once both have given up. Then the fixed threads
+/// each take both locks in turn. Main joins each pair.
+fn python_deadlock_timeline(recording: &Recording) -> Timeline {
+    let at = |start: &str| time_of_line(recording, start);
+    let both_hold = at("thread 1 took").max(at("thread 2 took"));
+    let let_go = at("Both gave up");
+    let thread = |who: &str, first: &str, second: &str| {
+        let took = at(&format!("{who} took {first}"));
+        let gave_up = at(&format!("{who} holds"));
+        let fixed = at(&format!("{who} took A and B"));
+        vec![
+            Span::busy(took, took, first),
+            Span::waiting(both_hold, gave_up, format!("acquire({second}, timeout)")),
+            Span::waiting(gave_up, let_go, "barrier"),
+            Span::busy(fixed, fixed, "A and B"),
+        ]
+    };
+    let header = at("Two threads");
+    let main = vec![
+        Span::busy(0.0, header, "starts"),
+        Span::waiting(header, let_go, "join"),
+        Span::waiting(at("The fix"), at("both threads"), "join"),
+    ];
+    timeline(
+        "sync-deadlock: two Python threads that give up, then one lock order",
+        recording,
+        vec![
+            lane("thread 1", 0, thread("thread 1", "A", "B")),
+            lane("thread 2", 1, thread("thread 2", "B", "A")),
+            lane("main", 6, main),
+        ],
+        ["runs (a moment: takes a lock)", "blocked"],
+    )
 }
 
 #[test]
@@ -139,7 +219,14 @@ both threads finished
         "--- as printed\n{}",
         run.stdout
     );
-    check_recorded(&program, "python/recorded/sync_deadlock.txt", settled, &run);
+    check_recorded_timeline(
+        &program,
+        "python/recorded/sync_deadlock.txt",
+        settled,
+        &run,
+        "book/src/sync/timelines/sync-deadlock-python.svg",
+        python_deadlock_timeline,
+    );
 }
 
 #[test]
