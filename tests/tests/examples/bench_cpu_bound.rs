@@ -23,8 +23,10 @@ fn tiny(program: Program) -> Program {
 
 /// What the take-away test checks on a copy built outside the workspace.
 pub fn check_copy(program: Program) {
+    let turns = program.sibling("bench-cpu-turns");
     let run = tiny(program).arg("--workers").arg("1,2").arg("--gil").run_ok();
     assert_columns(&Table::parse(&run.stdout));
+    crate::bench_cpu_turns::check_copy(turns);
 }
 
 /// Every Rust column is there, with a time and a positive speedup in every row.

@@ -7,6 +7,7 @@
 
 mod async_fetch;
 mod bench_cpu_bound;
+mod bench_cpu_turns;
 mod bench_do_work;
 mod bench_fib_latency;
 mod bench_io_bound;
