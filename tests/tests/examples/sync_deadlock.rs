@@ -110,16 +110,24 @@ fn deadlock_timeline(recording: &Recording) -> Timeline {
         Span::waiting(both_hold, reported, "gives them a step"),
         Span::busy(reported, at("main: returning"), "reports"),
     ];
-    timeline(
-        "sync-deadlock: two Rust threads, two locks, opposite orders",
-        recording,
-        vec![
-            lane("thread 1", 0, thread("thread 1", "A", "B")),
-            lane("thread 2", 1, thread("thread 2", "B", "A")),
-            lane("main", 6, main),
-        ],
-        ["runs (a moment: takes its first lock)", "blocked"],
-    )
+    let title = "sync-deadlock: two Rust threads, two locks, opposite orders";
+    two_threads_and_main(title, recording, thread, main)
+}
+
+/// Thread 1 takes A first, thread 2 takes B first; `thread` draws a thread
+/// from its name and its two locks, in order.
+fn two_threads_and_main(
+    title: &str,
+    recording: &Recording,
+    thread: impl Fn(&str, &str, &str) -> Vec<Span>,
+    main: Vec<Span>,
+) -> Timeline {
+    let lanes = vec![
+        lane("thread 1", 0, thread("thread 1", "A", "B")),
+        lane("thread 2", 1, thread("thread 2", "B", "A")),
+        lane("main", 6, main),
+    ];
+    timeline(title, recording, lanes, ["runs (a moment: takes a lock)", "blocked"])
 }
 
 /// Python's threads give up: each takes its first lock as it prints "took",
@@ -147,16 +155,8 @@ fn python_deadlock_timeline(recording: &Recording) -> Timeline {
         Span::waiting(header, let_go, "join"),
         Span::waiting(at("The fix"), at("both threads"), "join"),
     ];
-    timeline(
-        "sync-deadlock: two Python threads that give up, then one lock order",
-        recording,
-        vec![
-            lane("thread 1", 0, thread("thread 1", "A", "B")),
-            lane("thread 2", 1, thread("thread 2", "B", "A")),
-            lane("main", 6, main),
-        ],
-        ["runs (a moment: takes a lock)", "blocked"],
-    )
+    let title = "sync-deadlock: two Python threads that give up, then one lock order";
+    two_threads_and_main(title, recording, thread, main)
 }
 
 #[test]
