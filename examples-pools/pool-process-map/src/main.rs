@@ -19,14 +19,13 @@ use clap::{Parser, value_parser};
 use process_toolkit::pool::{self, Executor, ProcessPool};
 
 // ANCHOR: square
+type Job = (u64, Duration); // a number, and the step: workers get no command-line options
+
 /// Runs in a worker process: a slow square, one step long.
-fn square(a: u64) -> u64 {
-    // A worker is another process: none of the parent's variables reach it,
-    // only its own copy of the environment, where the parent put the step.
-    let step_ms = std::env::var("STEP_MS").expect("set by the parent");
+fn square((a, step): Job) -> u64 {
     // Only these two lines show when a job runs: the list shows none of it.
     println!("start square({a})");
-    thread::sleep(Duration::from_millis(step_ms.parse().unwrap()));
+    thread::sleep(step);
     println!("finish square({a})");
     a * a
 }
@@ -44,13 +43,9 @@ struct Args {
 fn main() -> Result<()> {
     sigpipe::reset();
     pool::serve_if_worker(square); // in a worker process: serve jobs, then exit
-    let args = Args::parse(); // a bad STEP_MS stops the program here, before any worker starts
-    // Each worker starts with a copy of this environment, whether the step came
-    // from STEP_MS or from --step-ms. SAFETY: no other thread runs yet.
-    unsafe { std::env::set_var("STEP_MS", args.step_ms.to_string()) };
-
+    let step = Duration::from_millis(Args::parse().step_ms); // a bad step stops us here
     let workers = ProcessPool::new(8, square)?;
-    let squares = workers.map(1..=10)?;
+    let squares = workers.map((1..=10).map(|a| (a, step)))?;
     println!("{squares:?}");
     drop(workers); // like the end of Python's `with` block: the workers exit
     println!("Finish");

@@ -1,15 +1,13 @@
 //! The foo/bar program of thread-join, with processes instead of threads.
 //!
-//! Python's `multiprocessing.Process(target=foo, args=(3,))` starts a new
-//! process that runs `foo`. Here the program starts itself twice more, as
-//! workers in the role "count", and tells each what to count. `join` waits
-//! for a process to exit, as it waited for a thread.
+//! Python's `multiprocessing.Process(target=foo, args=(3,))` runs `foo` in a
+//! new process; this program starts itself twice more, as workers in the role
+//! "count", and sends each what to count. `join` waits for a process to exit.
 //!
 //!     cargo run -p process-join
 //!
-//! Watch for: three different PIDs, one per process (run `ps` in another
-//! terminal while it counts). The guarantees are thread-join's: "foo finish"
-//! after "foo 2", "bar finish" last.
+//! Watch for: three PIDs, one per process (see them in `ps` while it counts);
+//! "foo finish" after "foo 2" and "bar finish" last, as with threads.
 
 use std::thread;
 use std::time::Duration;
@@ -27,17 +25,14 @@ struct Args {
 }
 
 // ANCHOR: worker
-/// A worker's one job: its name, its number of steps, and how long a step lasts.
-type Count = (String, u32, Duration);
-
-/// Runs in a worker process: the one job it is sent, then exit.
+type Count = (String, u32, Duration); // a worker's one job: name, steps, step length
+/// Runs in each worker process: counts the one job it is sent, then exits.
 fn count() -> Result<()> {
     let parent = worker::connect::<Count, ()>()?;
-    if let Some((name, steps, step)) = parent.next_job()? {
-        for i in 0..steps {
-            println!("{name} {i}");
-            thread::sleep(step);
-        }
+    let Some((name, steps, step)) = parent.next_job()? else { return Ok(()) };
+    for i in 0..steps {
+        println!("{name} {i}");
+        thread::sleep(step);
     }
     Ok(())
 }
@@ -50,14 +45,12 @@ fn main() -> Result<()> {
         return count(); // this process is one of the two workers
     }
     let step = Duration::from_millis(Args::parse().step_ms);
-
     println!("main process: pid {}", std::process::id());
     let mut foo_process = Worker::<Count, ()>::start("count")?;
     let mut bar_process = Worker::<Count, ()>::start("count")?;
     println!("foo runs in pid {}, bar in pid {}", foo_process.pid(), bar_process.pid());
     foo_process.send(("foo".to_owned(), 3, step))?;
     bar_process.send(("bar".to_owned(), 5, step))?;
-
     foo_process.join()?; // waits for the foo process to exit; an error if it crashed
     println!("foo finish");
     bar_process.join()?;

@@ -1,15 +1,11 @@
 //! Do two processes run at the same time, as two threads did?
 //!
-//! The guide's numbers-and-letters program again, with
-//! `multiprocessing.Process` instead of `threading.Thread`: the program starts
-//! itself twice more, once as the "numbers" worker and once as the "letters"
-//! worker. Each is a separate process with its own memory; they share only the
-//! terminal they print to.
+//! The guide's numbers and letters, with `multiprocessing.Process` instead of
+//! `threading.Thread`: this program starts itself twice more, as a "numbers"
+//! and a "letters" worker. Watch for the interleaving of the thread version:
+//! processes cost more to start, but once running they take turns as threads do.
 //!
 //!     cargo run -p process-numbers-letters
-//!
-//! Watch for: the same interleaving as with threads. Processes cost more to
-//! start, but once running they take turns on the CPU just as threads do.
 
 use std::thread;
 use std::time::Duration;
@@ -46,17 +42,13 @@ fn print_letters(step: Duration) {
 fn main() -> Result<()> {
     sigpipe::reset(); // a closed stdout ends a worker quietly, and its parent with it
     if let Some(role) = worker::role() {
-        // A worker's one job is the length of a step; then it prints, and exits.
-        let parent = worker::connect::<Duration, ()>()?;
+        let print = if role == "numbers" { print_numbers } else { print_letters };
+        let parent = worker::connect::<Duration, ()>()?; // its one job: a step's length
         let Some(step) = parent.next_job()? else { return Ok(()) };
-        match role.as_str() {
-            "numbers" => print_numbers(step),
-            _ => print_letters(step),
-        }
+        print(step);
         return Ok(());
     }
     let step = Duration::from_millis(Args::parse().step_ms);
-
     let mut numbers = Worker::<Duration, ()>::start("numbers")?;
     let mut letters = Worker::<Duration, ()>::start("letters")?;
     numbers.send(step)?;

@@ -1,20 +1,16 @@
 //! How do processes send results to their parent?
 //!
-//! The guide's queue example: four worker processes each put one greeting on a
-//! shared `multiprocessing.Queue`, and the parent takes them off, then joins
-//! the workers. Here the queue is an ipc-channel: the parent gives every worker
-//! a clone of its sending end, and keeps the receiving end.
+//! Four worker processes each put a greeting on one queue, the guide's
+//! `multiprocessing.Queue`; here an ipc-channel, with a sender for each worker.
 //!
 //!     cargo run -p process-queue
 //!
-//! Watch for: the greetings arrive in whatever order the workers finish their
-//! step of work, not the order they were started. The parent reports the end
-//! only after every worker has exited; kill one, and it says which, and how.
+//! Watch for: the greetings arrive in the order the workers finish, not the
+//! order they started; the last line comes once every worker has exited.
 
-use std::thread;
 use std::time::Duration;
 
-use anyhow::{Result, ensure};
+use anyhow::Result;
 use clap::{Parser, value_parser};
 use process_toolkit::ipc_channel::ipc::{self, IpcSender};
 use process_toolkit::worker::{self, Worker};
@@ -29,17 +25,12 @@ struct Args {
 
 // ANCHOR: worker
 const WORKERS: u32 = 4;
-
-/// A worker's one job: its number, how long it works, the queue's sending end.
-type Job = (u32, Duration, IpcSender<String>);
-
+type Job = (u32, Duration, IpcSender<String>); // number, time to work, the queue
 fn greet() -> Result<()> {
     let parent = worker::connect::<Job, ()>()?;
-    if let Some((number, work, queue)) = parent.next_job()? {
-        thread::sleep(work);
-        queue.send(format!("Hello from worker {number} (pid {})", std::process::id()))?;
-    }
-    Ok(())
+    let Some((number, work, queue)) = parent.next_job()? else { return Ok(()) };
+    std::thread::sleep(work);
+    Ok(queue.send(format!("Hello from worker {number} (pid {})", std::process::id()))?)
 }
 // ANCHOR_END: worker
 
@@ -50,7 +41,6 @@ fn main() -> Result<()> {
         return greet();
     }
     let work = Duration::from_millis(Args::parse().step_ms);
-
     let (queue, greetings) = ipc::channel::<String>()?;
     let mut workers = Vec::new();
     for number in 1..=WORKERS {
@@ -59,16 +49,11 @@ fn main() -> Result<()> {
         println!("started worker {number} (pid {})", worker.pid());
         workers.push(worker);
     }
-    // Only the workers hold senders now: once every one has exited, recv fails.
-    drop(queue);
+    drop(queue); // now only workers hold senders: recv fails once all have exited
     while let Ok(greeting) = greetings.recv() {
         println!("received: {greeting}");
     }
-    for (number, mut worker) in (1..).zip(workers) {
-        let status = worker.wait()?; // a crashed worker is named, with how it ended
-        let ended = worker::describe(status);
-        ensure!(status.success(), "worker {number} (pid {}) {ended}", worker.pid());
-    }
+    workers.into_iter().try_for_each(Worker::join)?; // a crash: its PID, and how it ended
     println!("all {WORKERS} workers have exited");
     Ok(())
 }

@@ -6,7 +6,8 @@
 //! in it, `empty_count` the free places.
 //!
 //! They live in this small library, not in `main.rs`, so that `tests/loom.rs`
-//! can model-check them. Built with `RUSTFLAGS="--cfg loom"`, the two lines
+//! can model-check them; the programs' [`Args`] live here too, as both take the
+//! same. Built with `RUSTFLAGS="--cfg loom"`, the two lines
 //! below pick loom's `Mutex` and `Condvar`, which let loom run every possible
 //! interleaving of the threads; in a normal build they are the standard ones.
 
@@ -103,3 +104,12 @@ impl<T> BoundedBuffer<T> {
     }
 }
 // ANCHOR_END: buffer
+
+// The command line of both programs, `main.rs` and `bin/bounded-channel.rs`.
+/// Two producers and two consumers around a buffer of three places.
+#[derive(clap::Parser)]
+pub struct Args {
+    /// Milliseconds to make an item; using one takes two.
+    #[arg(long, env = "STEP_MS", default_value_t = 1000, value_parser = clap::value_parser!(u64).range(..=60_000))]
+    pub step_ms: u64,
+}

@@ -1,42 +1,22 @@
-//! How do producers and consumers share a buffer of fixed size, without
-//! overfilling it or taking from it while it is empty?
-//!
-//! The Q&A thread's answer: two semaphores around the buffer, `fill_count`
-//! (items ready) and `empty_count` (free places), here in `src/lib.rs`. Two
-//! producers make five items each, one a step; two consumers take them and need
-//! two steps to use each one, so the buffer of three places fills up.
-//! `src/bin/bounded-channel.rs` is the same with a bounded crossbeam channel,
-//! which is what you would write in practice.
+//! How do producers and consumers share a buffer of three places, never
+//! overfilling it nor taking from it while empty? With the Q&A thread's two
+//! semaphores, in `src/lib.rs`; `src/bin/bounded-channel.rs` uses a channel.
 //!
 //!     cargo run -p sync-producer-consumer
-//!     cargo run -p sync-producer-consumer --bin bounded-channel
 //!
-//! Watch for: the count never above 3; when the buffer is full, the next put
-//! comes only after a take; items come out in the order they went in. Which
-//! consumer takes which item changes from run to run.
+//! Watch for: the count never above 3; items leave in the order they came.
 
 use std::thread;
 use std::time::Duration;
 
-use clap::{Parser, value_parser};
-use sync_producer_consumer::BoundedBuffer;
-
-/// Two producers and two consumers around a buffer of three places.
-#[derive(Parser)]
-struct Args {
-    /// Milliseconds to make an item; using one takes two.
-    #[arg(long, env = "STEP_MS", default_value_t = 1000, value_parser = value_parser!(u64).range(..=60_000))]
-    step_ms: u64,
-}
+use clap::Parser;
+use sync_producer_consumer::{Args, BoundedBuffer};
 
 // ANCHOR: produce_consume
 const CAPACITY: usize = 3;
-
-/// Items are named after their producer: "1-3" is producer 1's third.
-/// `None` is the signal to stop.
+/// Items are named after their producer ("1-3" is producer 1's third); `None` says stop.
 type Buffer = BoundedBuffer<Option<String>>;
 
-/// Makes five items, one a step, and puts each one in the buffer.
 fn produce(producer: u32, buffer: &Buffer, step: Duration) {
     for number in 1..=5 {
         thread::sleep(step); // making the item
@@ -46,17 +26,12 @@ fn produce(producer: u32, buffer: &Buffer, step: Duration) {
     }
 }
 
-/// Takes items until it takes a stop (`None`).
 fn consume(consumer: u32, buffer: &Buffer, step: Duration) {
-    loop {
-        let item = buffer.pop(|item, len| {
-            let what =
-                item.as_ref().map_or("stop".to_owned(), |item| format!("item {item}"));
-            println!("consumer {consumer} took {what} (buffer: {len} of {CAPACITY})");
-        });
-        if item.is_none() {
-            return;
-        }
+    let report = |item: &Option<String>, len| {
+        let what = item.as_ref().map_or("stop".to_owned(), |item| format!("item {item}"));
+        println!("consumer {consumer} took {what} (buffer: {len} of {CAPACITY})");
+    };
+    while buffer.pop(report).is_some() {
         thread::sleep(2 * step); // using the item
     }
 }
@@ -72,20 +47,14 @@ fn main() {
         for consumer in 1..=2 {
             scope.spawn(move || consume(consumer, buffer, step));
         }
-        let producers: Vec<_> = (1..=2)
-            .map(|producer| scope.spawn(move || produce(producer, buffer, step)))
-            .collect();
-        // Wait for every producer, then put one stop per consumer behind the
-        // last item. Even if a producer panicked: without their stops, the
-        // consumers would wait for ever, and so would the scope.
-        let joined: Vec<_> =
-            producers.into_iter().map(|producer| producer.join()).collect();
+        let producers = [1, 2].map(|id| scope.spawn(move || produce(id, buffer, step)));
+        // Stops after the last item, even if a producer panicked: else consumers hang.
+        let finished = producers.map(|producer| producer.join().is_ok());
+        let report = |len| println!("main put stop (buffer: {len} of {CAPACITY})");
         for _ in 1..=2 {
-            buffer.push(None, |len| {
-                println!("main put stop (buffer: {len} of {CAPACITY})")
-            });
+            buffer.push(None, report);
         }
-        assert!(joined.iter().all(Result::is_ok), "a producer panicked");
+        assert_eq!(finished, [true, true], "a producer panicked");
     });
 }
 // ANCHOR_END: main

@@ -7,10 +7,9 @@
 //!     cargo run -p thread-join
 //!     cargo run -p thread-join -- --no-join
 //!
-//! Watch for: "foo finish" always after "foo 2", "bar finish" last; which of a
-//! foo line and a bar line printed in the same second comes first changes from
-//! run to run. Without joining, the program ends at once and takes the threads
-//! with it: bar never reaches 4.
+//! Watch for: "foo finish" always after "foo 2", "bar finish" last; the order of
+//! a foo and a bar line in the same second changes from run to run. Without
+//! joining, the program ends at once and takes the threads with it.
 
 use std::thread;
 use std::time::Duration;
@@ -37,36 +36,25 @@ fn count(name: &str, steps: u32, step: Duration) {
 }
 // ANCHOR_END: count
 
-// ANCHOR: with_join
-fn with_join(step: Duration) {
+// ANCHOR: main
+fn main() {
+    sigpipe::reset();
+    let args = Args::parse();
+    let step = Duration::from_millis(args.step_ms);
     let foo_thread = thread::spawn(move || count("foo", 3, step));
     let bar_thread = thread::spawn(move || count("bar", 5, step));
-
-    // join() blocks until the thread has returned. It is an Err if the
-    // thread panicked, and unwrap() passes that panic on to main.
+    // ANCHOR: without_join
+    if args.no_join {
+        drop((foo_thread, bar_thread)); // a dropped JoinHandle detaches its thread
+        println!("foo finish");
+        println!("bar finish");
+        return; // the process ends here, and every thread in it, wherever it is
+    }
+    // ANCHOR_END: without_join
+    // join() waits for the thread to return; unwrap() passes on its panic, if any.
     foo_thread.join().unwrap();
     println!("foo finish");
     bar_thread.join().unwrap();
     println!("bar finish");
 }
-// ANCHOR_END: with_join
-
-// ANCHOR: without_join
-fn without_join(step: Duration) {
-    // Dropping a JoinHandle detaches its thread: nobody will wait for it.
-    drop(thread::spawn(move || count("foo", 3, step)));
-    drop(thread::spawn(move || count("bar", 5, step)));
-
-    println!("foo finish");
-    println!("bar finish");
-    // Returning from main ends the process, and every thread with it,
-    // wherever it is. Python would wait here for foo and bar.
-}
-// ANCHOR_END: without_join
-
-fn main() {
-    sigpipe::reset();
-    let args = Args::parse();
-    let step = Duration::from_millis(args.step_ms);
-    if args.no_join { without_join(step) } else { with_join(step) }
-}
+// ANCHOR_END: main

@@ -42,9 +42,10 @@ fn the_process_pool_returns_squares_in_input_order() {
 
 #[test]
 fn the_workers_take_the_step_of_the_parent_whatever_set_it() {
-    // The workers read the step from their environment. Given on the command
-    // line, it must reach them too: were they to sleep STEP_MS's minute per
-    // job instead, the run would take two minutes and be killed as hung.
+    // Given on the command line, the step must reach the workers, whose own
+    // command line and inherited environment do not hold it: were they to
+    // sleep STEP_MS's minute per job instead, the run would take two minutes
+    // and be killed as hung.
     let program = Program::example(BIN).arg("--step-ms").arg("0").step_ms(60_000);
     assert_squares_mapped(&program.run_ok().stdout, WORKERS);
 }

@@ -6,13 +6,15 @@ use example_harness::timeline::{
 use example_harness::{Program, assert_squares_mapped, check_recorded, squares_by_job};
 
 const BIN: &str = "pool-thread-map";
+const RAYON_BIN: &str = "pool-thread-map-rayon";
 /// `max_workers=8`.
 const WORKERS: usize = 8;
 
-/// What the take-away test checks on a copy built outside the workspace.
+/// What the take-away test checks on a copy built outside the workspace:
+/// both programs.
 pub fn check_copy(program: Program) {
-    assert_squares_mapped(&program.clone().run_ok().stdout, WORKERS);
-    assert_squares_mapped(&program.arg("--rayon").run_ok().stdout, WORKERS);
+    assert_squares_mapped(&program.sibling(RAYON_BIN).run_ok().stdout, WORKERS);
+    assert_squares_mapped(&program.run_ok().stdout, WORKERS);
 }
 
 /// Who ran when: a lane per job from its start line to its finish line,
@@ -43,7 +45,7 @@ fn threadpool_map_keeps_input_order() {
 
 #[test]
 fn rayon_collect_keeps_input_order() {
-    let program = Program::example(BIN).arg("--rayon");
+    let program = Program::example(RAYON_BIN);
     let run = program.run_ok();
     assert_squares_mapped(&run.stdout, WORKERS);
     insta::assert_snapshot!("rayon", squares_by_job(&run.stdout));
@@ -59,7 +61,7 @@ fn rayon_collect_keeps_input_order() {
 fn order_is_kept_when_the_jobs_finish_in_any_order() {
     // With no sleep at all, which job ends first is entirely the scheduler's
     // choice, run after run; the printed list must not change.
-    for program in [Program::example(BIN), Program::example(BIN).arg("--rayon")] {
+    for program in [Program::example(BIN), Program::example(RAYON_BIN)] {
         for _ in 0..5 {
             assert_squares_mapped(&program.clone().step_ms(0).run_ok().stdout, WORKERS);
         }

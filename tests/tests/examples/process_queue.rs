@@ -136,7 +136,8 @@ fn a_killed_worker_is_named_with_how_it_ended() {
     let killed = killed.unwrap_or_else(|| panic!("no worker 2 was started:\n{output}"));
 
     assert_eq!(status.code(), Some(1), "{output}{stderr}");
-    let expected = format!("worker 2 (pid {killed}) was killed by SIGKILL");
+    // The PID is the one main printed beside "started worker 2".
+    let expected = format!("worker \"greet\" (pid {killed}) was killed by SIGKILL");
     assert!(stderr.contains(&expected), "stderr must say {expected:?}:\n{stderr}");
     assert!(!stderr.contains("Disconnected"), "{stderr}");
     let greetings: Vec<&str> =

@@ -11,16 +11,9 @@
 use std::thread;
 use std::time::Duration;
 
-use clap::{Parser, value_parser};
+use clap::Parser;
 use crossbeam::channel;
-
-/// Two producers and two consumers around a bounded channel of three places.
-#[derive(Parser)]
-struct Args {
-    /// Milliseconds to make an item; using one takes two.
-    #[arg(long, env = "STEP_MS", default_value_t = 1000, value_parser = value_parser!(u64).range(..=60_000))]
-    step_ms: u64,
-}
+use sync_producer_consumer::Args;
 
 // ANCHOR: with_channel
 fn main() {
