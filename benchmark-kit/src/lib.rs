@@ -68,11 +68,23 @@ pub fn run(
     chart: Chart,
     measure: impl FnOnce() -> Result<Report>,
 ) -> Result<()> {
+    run_showing(options, chart, measure, Report::to_markdown)
+}
+
+/// [`run`], for a benchmark that prints a table of its own making instead of
+/// [`Report::to_markdown`]'s: `table` is given the report, measured or read
+/// back from JSON, so `--from-json` prints that table again too.
+pub fn run_showing(
+    options: &CommonOptions,
+    chart: Chart,
+    measure: impl FnOnce() -> Result<Report>,
+    table: impl FnOnce(&Report) -> String,
+) -> Result<()> {
     let report = match &options.from_json {
         Some(path) => Report::read_json(path)?,
         None => measure()?,
     };
-    print!("{}", report.to_markdown());
+    print!("{}", table(&report));
     if let Some(path) = &options.json {
         report.write_json(path)?;
     }

@@ -99,6 +99,20 @@ impl AsRef<Path> for Scratch {
     }
 }
 
+/// An empty folder to give a run as its TMPDIR, to see what the run leaves in it.
+pub fn empty_temp_dir(name: &str) -> Scratch {
+    let dir = scratch(name);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Asserts that a run left nothing in `temp`, its TMPDIR.
+pub fn assert_left_nothing(temp: &Path) {
+    let left: Vec<_> =
+        std::fs::read_dir(temp).unwrap().flatten().map(|e| e.path()).collect();
+    assert!(left.is_empty(), "the benchmark left {left:?} in its temporary directory");
+}
+
 /// Asserts that `path` holds a well-formed SVG document that mentions each of `texts`.
 pub fn assert_valid_svg(path: &Path, texts: &[&str]) {
     let svg = std::fs::read_to_string(path)

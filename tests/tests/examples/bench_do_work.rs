@@ -8,8 +8,8 @@ use std::path::Path;
 
 use example_harness::Program;
 use example_harness::bench::{
-    Scratch, Table, assert_bad_options, assert_group_ends, assert_valid_svg,
-    check_recorded_benchmark, scratch, spawn_in_group, value, wait_until,
+    Table, assert_bad_options, assert_group_ends, assert_left_nothing, assert_valid_svg,
+    check_recorded_benchmark, empty_temp_dir, scratch, spawn_in_group, value, wait_until,
 };
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
@@ -21,13 +21,6 @@ const PYTHON_COLUMNS: [&str; 3] =
     ["Python thread pool", "Python process pool", "Python, no pool"];
 const ROWS: [&str; 3] =
     ["fileio, 5 jobs", "square, 8 jobs", "no jobs: start and stop the pool"];
-
-/// An empty directory for a run's temporary files, to see what the run leaves in it.
-fn empty_temp_dir(name: &str) -> Scratch {
-    let dir = scratch(name);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn tiny(program: Program, temp: &Path) -> Program {
     program
@@ -67,12 +60,6 @@ pub fn check_copy(program: Program) {
         assert_cells(&table, name);
     }
     assert_left_nothing(&temp);
-}
-
-fn assert_left_nothing(temp: &Path) {
-    let left: Vec<_> =
-        std::fs::read_dir(temp).unwrap().flatten().map(|e| e.path()).collect();
-    assert!(left.is_empty(), "the benchmark left {left:?} in its temporary directory");
 }
 
 #[test]

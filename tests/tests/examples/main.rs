@@ -11,6 +11,7 @@ mod bench_cpu_turns;
 mod bench_do_work;
 mod bench_fib_latency;
 mod bench_io_bound;
+mod bench_ipc;
 mod bench_overhead;
 mod pool_bounded_queue;
 mod pool_build_your_own;

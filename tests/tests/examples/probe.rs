@@ -34,6 +34,7 @@ fn quick_arguments(binary: &str) -> &'static [&'static str] {
         ],
         "bench-fib-latency" => &["--n", "15", "--requests", "2", "--runs", "1"],
         "bench-overhead" => &["--jobs", "2", "--runs", "1"],
+        "bench-ipc" => &["--sizes", "8,4096", "--messages", "10", "--runs", "1"],
         _ => &[],
     }
 }
