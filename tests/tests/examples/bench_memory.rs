@@ -2,17 +2,23 @@
 //! asserted beyond what the kernel guarantees: every thread and process has
 //! at least a page of its own (the stack it has written to), and a tokio
 //! task, whose size is fixed when the program is compiled, less than one.
-//! The JSON reads back, the chart is a well-formed SVG, and no worker
-//! outlives the benchmark, however it ends.
+//! Those are checked at 100 workers: PSS shares a file's pages among every
+//! process on the machine that maps them, so another run of the same program
+//! starting or ending moves a total by a few pages, which at 1 worker is a
+//! lot. For the same reason the tests that measure take turns. The JSON reads
+//! back, the chart is a well-formed SVG, and no worker outlives the
+//! benchmark, however it ends.
+
+use std::sync::{Mutex, MutexGuard};
 
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 
-use example_harness::{Program, workspace_root};
 use example_harness::bench::{
     Table, assert_bad_options, assert_group_ends, assert_valid_svg,
     check_recorded_benchmark, live_members, scratch, spawn_in_group, value, wait_until,
 };
+use example_harness::{Program, workspace_root};
 
 const BIN: &str = "bench-memory";
 const THREADS_AND_PROCESSES: [&str; 3] =
@@ -24,27 +30,31 @@ fn small(program: Program) -> Program {
     program.arg("--workers").arg("1,10").arg("--runs").arg("1")
 }
 
+/// One measuring test at a time (see above).
+fn turn() -> MutexGuard<'static, ()> {
+    static TURN: Mutex<()> = Mutex::new(());
+    TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// What the take-away test checks on a copy built outside the workspace.
 pub fn check_copy(program: Program) {
     let run = small(program).run_ok();
     assert_rust_columns(&Table::parse(&run.stdout), &["1", "10"]);
 }
 
+/// Every Rust column has a figure in KiB in every row.
 fn assert_rust_columns(table: &Table, rows: &[&str]) {
     assert_eq!(table.column("workers"), rows);
-    for name in THREADS_AND_PROCESSES {
+    for name in THREADS_AND_PROCESSES.iter().chain(&["tokio tasks"]) {
         for cell in table.column(name) {
-            assert!(cell.ends_with(" KiB"), "{name}: {cell}");
-            assert!(value(cell) >= A_PAGE_AT_LEAST, "{name}: {cell} is less than a page");
+            assert!(cell.ends_with(" KiB") && value(cell).is_finite(), "{name}: {cell}");
         }
-    }
-    for cell in table.column("tokio tasks") {
-        assert!(cell.ends_with(" KiB") && value(cell).is_finite(), "tokio tasks: {cell}");
     }
 }
 
 #[test]
 fn every_kind_of_worker_gets_a_column_and_tasks_go_further() {
+    let _turn = turn();
     let (json, svg) = (scratch("memory.json"), scratch("memory.svg"));
     let run = Program::example(BIN)
         .arg("--workers")
@@ -67,6 +77,13 @@ fn every_kind_of_worker_gets_a_column_and_tasks_go_further() {
     let mut small = Table { header: table.header.clone(), rows: table.rows.clone() };
     small.rows.pop();
     assert_rust_columns(&small, &["1", "100"]);
+    for name in THREADS_AND_PROCESSES {
+        let cell = table.column(name)[1];
+        assert!(
+            value(cell) >= A_PAGE_AT_LEAST,
+            "{name}: {cell} at 100 is less than a page"
+        );
+    }
     let tasks = table.column("tokio tasks");
     assert!(value(tasks[1]) < 4.0, "100 tasks take less than a page each: {tasks:?}");
     assert!(value(tasks[2]) < 4.0, "2,000 tasks take less than a page each: {tasks:?}");
@@ -91,17 +108,18 @@ fn with_python_the_python_columns_join_the_rust_ones() {
     if Program::python("bench_memory.py").is_none() {
         return;
     }
+    let _turn = turn();
     let run = small(Program::example(BIN)).arg("--with-python").run_ok();
     let table = Table::parse(&run.stdout);
     assert_rust_columns(&table, &["1", "10"]);
+    // A Python process is an interpreter: far more than a page, however shared.
     for method in ["fork", "spawn", "forkserver"] {
         let name = format!("Python processes, {method}");
-        for cell in table.column(&name) {
-            assert!(value(cell) >= A_PAGE_AT_LEAST, "{name}: {cell}");
-        }
+        let cell = table.column(&name)[1];
+        assert!(value(cell) >= A_PAGE_AT_LEAST, "{name}: {cell}");
     }
-    for cell in table.column("Python threads") {
-        assert!(value(cell) >= A_PAGE_AT_LEAST, "Python threads: {cell}");
+    for name in ["Python threads", "asyncio tasks"] {
+        assert!(table.column(name).iter().all(|cell| value(cell).is_finite()), "{name}");
     }
     // RSS counts every shared page again in each forked child; PSS shares it out.
     let pss = table.column("Python processes, fork");
@@ -109,7 +127,6 @@ fn with_python_the_python_columns_join_the_rust_ones() {
     for (pss, rss) in pss.iter().zip(&rss) {
         assert!(value(rss) > value(pss), "RSS {rss} is not above PSS {pss}");
     }
-    assert!(table.column("asyncio tasks").iter().all(|cell| value(cell).is_finite()));
     for setting in [
         "stack reserved per Python thread: ",
         "Python's helper processes for spawn, once: ",
@@ -123,6 +140,7 @@ fn with_python_the_python_columns_join_the_rust_ones() {
 #[test]
 fn the_python_benchmark_alone_prints_its_medians() {
     let Some(python) = Program::python("bench_memory.py") else { return };
+    let _turn = turn();
     let run = python.arg("--workers").arg("1,2").arg("--runs").arg("1").run_ok();
     let lines = run.lines();
     assert_eq!(
@@ -144,6 +162,7 @@ fn the_python_benchmark_alone_prints_its_medians() {
 /// up itself, so the kernel (PR_SET_PDEATHSIG) and the pipes must.
 #[test]
 fn no_worker_outlives_the_benchmark_however_it_ends() {
+    let _turn = turn();
     for (signal, group) in [(Signal::SIGINT, true), (Signal::SIGKILL, false)] {
         let long =
             Program::example(BIN).arg("--workers").arg("200").arg("--runs").arg("100");
@@ -163,6 +182,7 @@ fn no_python_worker_outlives_the_benchmark_killed_with_python() {
     if Program::python("bench_memory.py").is_none() {
         return;
     }
+    let _turn = turn();
     let long = Program::example(BIN)
         .arg("--workers")
         .arg("50")
