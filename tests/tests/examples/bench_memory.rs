@@ -168,6 +168,7 @@ fn no_worker_outlives_the_benchmark_however_it_ends() {
             Program::example(BIN).arg("--workers").arg("200").arg("--runs").arg("100");
         let child = spawn_in_group(&long);
         let pid = child.id();
+        let _ended = EndGroup(pid);
         wait_until("200 idle workers", || live_members(pid).len() > 200);
         let target = if group { -pid.cast_signed() } else { pid.cast_signed() };
         kill(Pid::from_raw(target), signal).unwrap();
@@ -177,13 +178,29 @@ fn no_worker_outlives_the_benchmark_however_it_ends() {
     }
 }
 
+/// Ends what is left of a process group when a test fails before it did
+/// (only then: once the group has ended, its number may be another's).
+struct EndGroup(u32);
+impl Drop for EndGroup {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            let _ = kill(Pid::from_raw(-self.0.cast_signed()), Signal::SIGKILL);
+        }
+    }
+}
+
 #[test]
 fn no_python_worker_outlives_the_benchmark_killed_with_python() {
     if Program::python("bench_memory.py").is_none() {
         return;
     }
     let _turn = turn();
+    // SIGKILL leaves the benchmark no time to remove its scratch folder:
+    // it is left in a folder of the test's own, removed with it.
+    let temp = scratch("tmp");
+    std::fs::create_dir(&temp).unwrap();
     let long = Program::example(BIN)
+        .env("TMPDIR", &temp.to_string_lossy())
         .arg("--workers")
         .arg("50")
         .arg("--runs")
@@ -191,6 +208,7 @@ fn no_python_worker_outlives_the_benchmark_killed_with_python() {
         .arg("--with-python");
     let child = spawn_in_group(&long);
     let pid = child.id();
+    let _ended = EndGroup(pid);
     let pythons = || {
         let comm = |member| std::fs::read_to_string(format!("/proc/{member}/comm"));
         live_members(pid)
