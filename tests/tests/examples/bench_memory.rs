@@ -233,9 +233,19 @@ fn the_books_table_and_chart_are_what_the_program_makes_of_the_recorded_figures(
     );
 }
 
-/// What the introduction and the decision guide cite, as "<cell> per <worker>",
-/// from the recorded table's row of 1,000 workers.
-const CITED: [(&str, &[(&str, &str)]); 2] = [
+/// What the chapter, the introduction and the decision guide cite, as
+/// "<cell> per <worker>", from the recorded table's row of 1,000 workers.
+const CITED: [(&str, &[(&str, &str)]); 3] = [
+    (
+        "book/src/benchmarks/bench-memory.md",
+        &[
+            ("Rust processes, fork", "forked Rust child"),
+            ("Rust processes, exec", "toolkit worker"),
+            ("Python processes, spawn", "spawned Python process"),
+            ("Python processes, fork", "forked Python child"),
+            ("Python processes, fork, RSS", "forked Python child"),
+        ],
+    ),
     (
         "book/src/introduction.md",
         &[
