@@ -184,12 +184,16 @@ def measure_cell(way, count):
 
 def main():
     import json
+    import signal
     import statistics
     import subprocess
     import sys
 
     import benchkit
     if sys.argv[1:2] == ["--cell"]:
+        # SIGTERM then ends the cell as an exception would: its workers are
+        # ended, and multiprocessing removes its folder in /tmp on the way out.
+        signal.signal(signal.SIGTERM, benchkit.end_on_sigterm)
         return measure_cell(sys.argv[2], int(sys.argv[3]))
     options = benchkit.parser(__doc__)
     options.set_defaults(workers=[1, 10, 100])
@@ -205,10 +209,17 @@ def main():
                 if count > MOST_THREADS_OR_PROCESSES and way != "asyncio tasks":
                     continue
                 command = [sys.executable, __file__, "--cell", way, str(count)]
-                done = subprocess.run(command, capture_output=True, text=True)
+                with subprocess.Popen(command, stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True) as done:
+                    try:
+                        stdout, stderr = done.communicate()
+                    except BaseException:  # SIGTERM, Ctrl-C: end the cell, not kill it
+                        done.terminate()
+                        done.wait()
+                        raise
                 if done.returncode != 0:
-                    sys.exit(f"{way}, {count} workers: {done.stderr}")
-                cell = json.loads(done.stdout)
+                    sys.exit(f"{way}, {count} workers: {stderr}")
+                cell = json.loads(stdout)
                 runs[way][row].append(cell.pop("pss"))
                 rss = cell.pop("rss")
                 if way == RSS_OF:
