@@ -44,12 +44,14 @@ impl Chart {
             .map_err(|err| anyhow!("cannot write {}: {err}", path.display()))
     }
 
-    /// The value this chart plots for a column's row, if it was measured.
+    /// The value this chart plots for a column's row, if it was measured
+    /// (and, on a logarithmic axis, if it is above 0: 0 has no place there).
     fn value(&self, column: &Column, row: usize) -> Option<f64> {
         let median = column.median(row)?;
+        let log = matches!(self, Chart::Lines { log: true } | Chart::Bars { log: true });
         match self {
             Chart::Speedup => Some(column.median(0)? / median),
-            _ => Some(median),
+            _ => Some(median).filter(|&median| median > 0.0 || !log),
         }
     }
 

@@ -422,6 +422,9 @@ fn singular(label: &str) -> &str {
 
 /// Three significant digits, without an exponent: 12.3, 1.23, 0.123, 0.0123.
 pub fn figure(value: f64) -> String {
+    if value == 0.0 {
+        return "0".to_owned(); // not 0.000000000
+    }
     let digits = if value >= 100.0 {
         0
     } else {
@@ -469,6 +472,7 @@ mod tests {
         assert_eq!(figure(12.34), "12.3");
         assert_eq!(figure(1.234), "1.23");
         assert_eq!(figure(0.01234), "0.0123");
+        assert_eq!(figure(0.0), "0");
     }
 
     #[test]

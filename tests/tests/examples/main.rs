@@ -12,6 +12,7 @@ mod bench_do_work;
 mod bench_fib_latency;
 mod bench_io_bound;
 mod bench_ipc;
+mod bench_memory;
 mod bench_overhead;
 mod pool_bounded_queue;
 mod pool_build_your_own;

@@ -22,6 +22,7 @@ fn quick_arguments(binary: &str) -> &'static [&'static str] {
     match binary {
         "bench-cpu-bound" => &["--n", "20000", "--runs", "1", "--workers", "1"],
         "bench-io-bound" => &["--pages", "4", "--runs", "1", "--workers", "1"],
+        "bench-memory" => &["--workers", "1", "--runs", "1"],
         "bench-do-work" => &[
             "--fileio-items",
             "6",

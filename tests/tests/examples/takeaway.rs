@@ -22,6 +22,7 @@ const CHECKS: &[(&str, Check)] = &[
     ("bench-fib-latency", crate::bench_fib_latency::check_copy),
     ("bench-io-bound", crate::bench_io_bound::check_copy),
     ("bench-ipc", crate::bench_ipc::check_copy),
+    ("bench-memory", crate::bench_memory::check_copy),
     ("bench-overhead", crate::bench_overhead::check_copy),
     ("pool-bounded-queue", crate::pool_bounded_queue::check_copy),
     ("pool-build-your-own", crate::pool_build_your_own::check_copy),
