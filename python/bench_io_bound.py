@@ -28,7 +28,7 @@ def fetch(job):
     """Fetches one page and checks it: a broken server is an error, not a fast row."""
     server, number = job
     url = f"{server}/page/{number}"
-    with urllib.request.urlopen(url, timeout=10) as response:  # raises on 4xx, 5xx
+    with urllib.request.urlopen(url, timeout=60) as response:  # raises on 4xx, 5xx
         body = response.read().decode()
     if body != page(number):
         raise RuntimeError(f"{url} answered {body!r}")
