@@ -42,8 +42,11 @@ def seconds(work):
     return time.perf_counter() - start
 
 
-def report(benchmark, title, rows_label, rows, unit, columns, settings):
-    """A report in benchmark-kit's JSON form; columns is {name: [[runs] per row]}."""
+def report(benchmark, title, rows_label, rows, unit, columns, settings, skipped=None):
+    """A report in benchmark-kit's JSON form; columns is {name: [[runs] per row]};
+    skipped, if given, is {name: [[row, why], ...]}: the rows of a column left
+    out on purpose."""
+    skipped = skipped or {}
     return {
         "benchmark": benchmark,
         "title": title,
@@ -51,7 +54,8 @@ def report(benchmark, title, rows_label, rows, unit, columns, settings):
         "rows": [str(row) for row in rows],
         "unit": unit,
         "speedup": False,
-        "columns": [{"name": name, "runs": runs} for name, runs in columns.items()],
+        "columns": [{"name": name, "runs": runs, "skipped": skipped.get(name, [])}
+                    for name, runs in columns.items()],
         "ideal": None,
         "settings": [[name, str(value)] for name, value in settings],
         "machine": {
@@ -68,9 +72,12 @@ def publish(result, json_path):
     with no runs (one that does not apply) shows as -."""
     print(" | ".join([result["rows_label"]] + [c["name"] for c in result["columns"]]))
     for index, row in enumerate(result["rows"]):
-        cells = [c["runs"][index] for c in result["columns"]]
-        medians = [f"{statistics.median(runs):.3g} {result['unit']}" if runs else "-"
-                   for runs in cells]
+        medians = []
+        for column in result["columns"]:
+            runs = column["runs"][index]
+            why = [why for row, why in column.get("skipped", []) if row == index]
+            medians.append(f"{statistics.median(runs):.3g} {result['unit']}" if runs
+                           else (why or ["-"])[0])
         print(" | ".join([row] + medians))
     if json_path:
         with open(json_path, "w") as file:

@@ -4,6 +4,7 @@ use std::path::Path;
 
 use anyhow::{Result, anyhow, ensure};
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::{Column, Report};
 
@@ -190,6 +191,16 @@ impl Chart {
                             Rectangle::new([(x, y - 5), (x + 14, y + 5)], colour.filled())
                         });
                 }
+                _ if column.reference => {
+                    // Dotted and grey: a limit to read the other lines against.
+                    let style = RGBColor(90, 90, 90).stroke_width(2);
+                    chart
+                        .draw_series(DashedLineSeries::new(points, 2, 5, style))?
+                        .label(&column.name)
+                        .legend(move |(x, y)| {
+                            PathElement::new([(x, y), (x + 4, y), (x + 8, y)], style)
+                        });
+                }
                 _ => {
                     let style = colour.stroke_width(3);
                     let points: Vec<(f64, f64)> = points.collect();
@@ -206,6 +217,30 @@ impl Chart {
                     )?;
                 }
             }
+        }
+        // A cell left out on purpose is named at the top of its row, in its
+        // column's colour, so that a missing point does not read as a lost one.
+        let top = chart.y_range().end;
+        let skipped = columns.iter().enumerate().flat_map(|(index, column)| {
+            column.skipped.iter().map(move |(row, reason)| (index, column, *row, reason))
+        });
+        for (line, (index, column, row, reason)) in skipped.enumerate() {
+            let colour = COLOURS[index % COLOURS.len()];
+            let right = row as f64 > (report.rows.len() as f64 - 1.0) / 2.0;
+            let (side, dx) = if right { (HPos::Right, 6) } else { (HPos::Left, -6) };
+            let font = ("sans-serif", 13).into_font().color(&colour);
+            let style = font.pos(Pos::new(side, VPos::Top));
+            let text = format!("{}: {reason}", column.name);
+            let dy = 6 + 16 * line as i32;
+            chart.draw_series(std::iter::once(
+                EmptyElement::at((row as f64, top))
+                    + Text::new(
+                        "×",
+                        (-4, dy - 2),
+                        ("sans-serif", 16).into_font().color(&colour),
+                    )
+                    + Text::new(text, (-dx, dy), style),
+            ))?;
         }
         if let (Some(name), false) =
             (report.ideal.as_ref().map(|ideal| ideal.name.clone()), ideal.is_empty())

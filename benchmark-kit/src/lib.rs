@@ -29,12 +29,14 @@ use serde::{Deserialize, Serialize};
 
 mod chart;
 mod cleanup;
+mod limits;
 mod machine;
 mod python;
 pub mod timeline;
 
 pub use chart::Chart;
 pub use cleanup::{ChildProcess, ScratchDir};
+pub use limits::{open_files, open_files_or_exit, solo_if_asked, solo_processes};
 pub use machine::{Machine, python_version};
 pub use python::python_dir;
 
@@ -107,18 +109,39 @@ pub struct Column {
     /// its figures are whole numbers it is a count, shown as one (3, not 3.00).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
+    /// Rows left out on purpose, each with why in a few words ("not
+    /// practical"): the table shows the words, the chart marks the row.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<(usize, String)>,
+    /// A measured reference (what the machine gives), not a way of doing the
+    /// work: the chart draws it dotted, as it draws the ideal dashed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reference: bool,
 }
 
 impl Column {
     /// A column with no runs yet in any of `rows` rows.
     pub fn new(name: &str, rows: usize) -> Self {
-        Column { name: name.to_owned(), runs: vec![Vec::new(); rows], unit: None }
+        let runs = vec![Vec::new(); rows];
+        Column {
+            name: name.to_owned(),
+            runs,
+            unit: None,
+            skipped: Vec::new(),
+            reference: false,
+        }
     }
 
     /// A column that is computed, not measured (the ideal line): one value per row.
     pub fn computed(name: &str, values: impl IntoIterator<Item = f64>) -> Self {
-        let runs = values.into_iter().map(|value| vec![value]).collect();
-        Column { name: name.to_owned(), runs, unit: None }
+        let runs: Vec<Vec<f64>> = values.into_iter().map(|value| vec![value]).collect();
+        Column { runs, ..Column::new(name, 0) }
+    }
+
+    /// Why row `row` was left out, if it was on purpose.
+    pub fn skipped(&self, row: usize) -> Option<&str> {
+        let reason = self.skipped.iter().find(|(skipped, _)| *skipped == row);
+        reason.map(|(_, reason)| reason.as_str())
     }
 
     pub fn median(&self, row: usize) -> Option<f64> {
@@ -201,6 +224,14 @@ impl Report {
         let cores = self.machine.cores as f64;
         let ideal = workers.iter().map(|&workers| (workers as f64).min(cores));
         self.ideal = Some(Column::computed("ideal", ideal));
+    }
+
+    /// Marks row `row` of the column named `column` as left out on purpose,
+    /// for `reason` ("not practical"), instead of a bare `-`.
+    pub fn skip(&mut self, column: &str, row: usize, reason: &str) {
+        if let Some(column) = self.columns.iter_mut().find(|c| c.name == column) {
+            column.skipped.push((row, reason.to_owned()));
+        }
     }
 
     pub fn setting(&mut self, name: &str, value: impl ToString) {
@@ -346,7 +377,9 @@ impl Report {
     }
 
     fn cell(&self, column: &Column, row: usize) -> String {
-        let Some(value) = column.median(row) else { return "-".to_owned() };
+        let Some(value) = column.median(row) else {
+            return column.skipped(row).unwrap_or("-").to_owned();
+        };
         if let Some(unit) = &column.unit {
             let count = column.runs.iter().flatten().all(|value| value.fract() == 0.0);
             let shown = if count && value.fract() == 0.0 {
@@ -524,6 +557,27 @@ mod tests {
         let table = report.to_markdown();
         assert!(table.contains("| no jobs | - |"), "{table}");
         assert!(table.contains("median of 2 runs"), "{table}");
+    }
+
+    #[test]
+    fn a_cell_left_out_on_purpose_says_why_in_the_table_and_the_chart() {
+        let mut report = Report::new("bench-test", "a test", "in flight", "ms");
+        report.rows = vec!["1".into(), "10".into()];
+        report.columns.push(Column {
+            runs: vec![vec![2.0], Vec::new()],
+            ..Column::new("processes", 2)
+        });
+        report.skip("processes", 1, "not practical");
+        report.skip("no such column", 0, "ignored");
+        assert!(report.to_markdown().contains("| 10 | not practical |"));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("chart.svg");
+        Chart::Lines { log: true }.draw(&report, &path).unwrap();
+        let svg = std::fs::read_to_string(&path).unwrap();
+        assert!(svg.contains("processes: not practical"), "{svg}");
+        let json = dir.path().join("report.json");
+        report.write_json(&json).unwrap();
+        assert!(Report::read_json(&json).unwrap() == report, "skipped lost in JSON");
     }
 
     #[test]

@@ -1,22 +1,20 @@
 //! Do threads speed up CPU-bound work? In Python they do not; in Rust?
 //!
-//! The long guide's CPU table: sum the first n integers on 1 to 16 workers.
-//! Here the workers are threads, a thread pool, rayon, and worker processes;
-//! `--gil` adds threads that compute only while they hold one global lock, as
-//! Python's threads hold the GIL; `--with-python` runs the Python version too.
+//! The long guide's CPU table: sum the first n integers on 1 to 16 threads,
+//! a thread pool, rayon and processes, beside what independent processes get
+//! from the cores now (the measured limit). `--gil` adds threads that compute
+//! only while they hold one global lock; `--with-python`, Python's version.
 //!
 //!     cargo run --release -p bench-cpu-bound -- --gil --with-python
 //!
-//! Watch for: every Rust column speeds up until the workers outnumber the cores;
-//! the `--gil` column and Python's threads stay near 1x.
-
-use std::sync::{Mutex, atomic::AtomicUsize, atomic::Ordering};
-use std::{hint::black_box, ops::Range, thread};
+//! Watch for: Rust's columns near the measured limit; `--gil` and Python's threads near 1x.
 
 use anyhow::{Result, ensure};
 use benchmark_kit::{Chart, CommonOptions, Report, comma_list, thousands, timed};
 use clap::{Parser, value_parser};
 use process_toolkit::pool::{self, Executor, ProcessPool, ThreadPool};
+use std::sync::{Mutex, atomic::AtomicUsize, atomic::Ordering};
+use std::{hint::black_box, ops::Range, thread};
 
 /// Sum the first n integers on 1 to 16 workers: threads vs processes.
 #[derive(Parser)]
@@ -42,10 +40,8 @@ struct Args {
 
 // ANCHOR: work
 /// The work: add up `range` one integer at a time. `black_box` keeps the
-/// optimizer from replacing the loop by the formula n(n-1)/2, which would
-/// take no time at all whatever n is. `inline(never)`: every way of running
-/// it calls this same machine code (all but rayon's, which splits and adds
-/// up the range itself), so the columns differ only in how it is run.
+/// optimizer from replacing the loop by the formula n(n-1)/2. `inline(never)`:
+/// every way but rayon's calls this same machine code.
 #[inline(never)]
 fn sum(range: Range<u64>) -> u64 {
     let mut total = 0_u64;
@@ -61,20 +57,17 @@ fn chunks(n: u64, workers: u64) -> Vec<Range<u64>> {
     (0..parts).map(|part| n * part / parts..n * (part + 1) / parts).collect()
 }
 
-/// How many chunks each worker's share is cut into: a worker takes the next
-/// chunk until none are left, so one slowed down by another program does less.
+/// Chunks per worker: each takes the next until none are left, so a slowed one does less.
 const CHUNKS_PER_WORKER: u64 = 16;
 // ANCHOR_END: work
 
 // ANCHOR: ways
-/// Python's GIL in Rust, for `--gil`. Unlike CPython's GIL, a `Mutex` forces
-/// no turn taking: the thread that unlocks it often locks it again before a
-/// waiting thread has woken up. Either way, one thread computes at a time.
+/// Python's GIL in Rust, for `--gil`. Unlike CPython's, a `Mutex` forces no
+/// turn taking, but either way one thread computes at a time.
 static GIL: Mutex<()> = Mutex::new(());
 
 fn on_threads(n: u64, workers: u64, gil: Option<&Mutex<()>>) -> u64 {
     let (chunks, next) = (chunks(n, workers), AtomicUsize::new(0));
-    // Each thread takes the next chunk and adds it up, until none are left.
     let add_up_chunks = || {
         let mut subtotal = 0_u64;
         while let Some(chunk) = chunks.get(next.fetch_add(1, Ordering::Relaxed)) {
@@ -96,7 +89,6 @@ fn on_rayon(n: u64, workers: u64) -> Result<u64> {
     Ok(pool.install(sum))
 }
 
-/// The workers' sums added up, wrapping as `sum` does.
 fn total(sums: impl IntoIterator<Item = u64>) -> u64 {
     sums.into_iter().fold(0, u64::wrapping_add)
 }
@@ -115,11 +107,18 @@ const WAYS: [(&str, Way); 5] = [
     }),
     ("Rust threads, one global lock", |n, w| Ok(on_threads(n, w, Some(&GIL)))),
 ];
+/// What the cores give now: `sum` in one single-threaded process per core, sharing nothing.
+fn measured_limit(n: u64, workers: u64) -> Result<u64> {
+    let count = workers.min(thread::available_parallelism()?.get() as u64);
+    let shares: Vec<_> = (0..count).map(|p| n * p / count..n * (p + 1) / count).collect();
+    Ok(total(benchmark_kit::solo_processes(&shares)?))
+}
 // ANCHOR_END: ways
 
 fn main() -> Result<()> {
     sigpipe::reset();
     pool::serve_if_worker(sum); // in a worker process: serve jobs, then exit
+    benchmark_kit::solo_if_asked(sum); // in a process of the measured limit: the same
     let args = Args::parse();
     benchmark_kit::run(&args.common, Chart::Speedup, || measure(&args))
 }
@@ -129,14 +128,15 @@ fn measure(args: &Args) -> Result<Report> {
     let mut report = Report::new("bench-cpu-bound", "Summing integers", "workers", "s");
     report.speedup_over(&args.workers);
     report.setting("Rust n", thousands(args.n));
-    let n = u128::from(args.n);
-    let expected = (n * (n - 1) / 2) as u64; // what `sum` wraps to
-    let ways = &WAYS[..4 + usize::from(args.gil)];
-    report.measure(ways, args.common.runs, |way, row| {
+    let expected = (u128::from(args.n) * u128::from(args.n - 1) / 2) as u64; // as `sum` wraps
+    let mut ways = WAYS[..4 + usize::from(args.gil)].to_vec();
+    ways.push(("measured limit", measured_limit)); // in the same rounds as the others
+    report.measure(&ways, args.common.runs, |way, row| {
         let (total, seconds) = timed(|| way(args.n, args.workers[row]))?;
         ensure!(total == expected, "summed to {total}, not {expected}");
         Ok(Some(seconds))
     })?;
+    report.columns.last_mut().expect("the limit's column").reference = true;
     // ANCHOR_END: measure
     // Proof that the loop was not optimized away: half the integers, half the time.
     let seconds = |range| timed(|| Ok(sum(range))).map_or(f64::NAN, |(_, time)| time);

@@ -9,12 +9,13 @@ use example_harness::bench::{
 };
 
 const BIN: &str = "bench-cpu-bound";
-const RUST_COLUMNS: [&str; 5] = [
+const RUST_COLUMNS: [&str; 6] = [
     "Rust threads",
     "Rust thread pool",
     "Rust rayon",
     "Rust processes",
     "Rust threads, one global lock",
+    "measured limit",
 ];
 
 fn tiny(program: Program) -> Program {
@@ -60,6 +61,8 @@ fn every_way_to_run_the_sum_gets_a_column_with_positive_speedups() {
     let ideal: Vec<f64> = table.column("ideal").into_iter().map(value).collect();
     assert_eq!(ideal[0], 1.0);
     assert!(ideal.windows(2).all(|pair| pair[0] <= pair[1]), "{ideal:?}");
+    // The measured limit comes after the ways of doing the work, before the ideal.
+    assert_eq!(table.header[table.header.len() - 2..], ["measured limit", "ideal"]);
     assert!(run.stdout.contains("median of 2 runs"), "{}", run.stdout);
     assert!(run.stdout.contains("Settings: Rust n: 200,000;"), "{}", run.stdout);
     assert!(run.stdout.contains("n/2 integers take "), "{}", run.stdout);
