@@ -27,7 +27,7 @@ struct Args {
     #[arg(long, default_value_t = 500_000_000,
           value_parser = value_parser!(u64).range(1..=1_000_000_000_000))]
     n: u64,
-    /// How many integers Python sums (a Python loop takes about fifty times longer).
+    /// How many integers Python sums (a Python loop takes fifty to a hundred times longer).
     #[arg(long, default_value_t = 10_000_000,
           value_parser = value_parser!(u64).range(1..=20_000_000_000))]
     python_n: u64,
