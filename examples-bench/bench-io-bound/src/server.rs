@@ -11,6 +11,7 @@
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Command, Stdio};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::time::Duration;
 
@@ -32,10 +33,13 @@ pub fn page(number: u32) -> String {
     format!("<p>page {number}</p>\n")
 }
 
-/// The requests being answered now, and the most there were at once since
-/// someone last asked (`GET /peak`).
-static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
+/// The requests a server is answering now, and the most there were at once
+/// since someone last asked (`GET /peak`).
+#[derive(Default)]
+struct Counts {
+    in_flight: AtomicUsize,
+    peak: AtomicUsize,
+}
 
 /// A running server; dropping it stops it.
 pub struct Server {
@@ -113,10 +117,13 @@ async fn listen() -> Result<TcpListener> {
 
 /// Gives every connection a task of its own.
 async fn serve(listener: TcpListener, delay: Duration) {
+    let counts = Arc::new(Counts::default());
     loop {
         match listener.accept().await {
             // A client that hung up has nobody to tell: its error is dropped.
-            Ok((connection, _)) => drop(tokio::spawn(answer(connection, delay))),
+            Ok((connection, _)) => {
+                drop(tokio::spawn(answer(connection, delay, Arc::clone(&counts))));
+            }
             // Out of open files for a moment: wait for some to close.
             Err(_) => tokio::time::sleep(Duration::from_millis(1)).await,
         }
@@ -124,7 +131,11 @@ async fn serve(listener: TcpListener, delay: Duration) {
 }
 
 /// One connection: read the request, wait, answer, close.
-async fn answer(mut connection: TcpStream, delay: Duration) -> Result<()> {
+async fn answer(
+    mut connection: TcpStream,
+    delay: Duration,
+    counts: Arc<Counts>,
+) -> Result<()> {
     let (reader, mut writer) = connection.split();
     let mut lines = AsyncBufReader::new(reader).lines();
     let read_request = async {
@@ -136,13 +147,13 @@ async fn answer(mut connection: TcpStream, delay: Duration) -> Result<()> {
     let request = tokio::time::timeout(READ_TIMEOUT, read_request).await??;
     let path = request.strip_prefix("GET ").and_then(|rest| rest.split(' ').next());
     let (status, body) = match path {
-        Some("/peak") => ("200 OK", format!("{}\n", PEAK.swap(0, SeqCst))),
+        Some("/peak") => ("200 OK", format!("{}\n", counts.peak.swap(0, SeqCst))),
         Some(path) => match path.strip_prefix("/page/").and_then(|n| n.parse().ok()) {
             Some(number) => {
-                let now = IN_FLIGHT.fetch_add(1, SeqCst) + 1;
-                PEAK.fetch_max(now, SeqCst);
+                let now = counts.in_flight.fetch_add(1, SeqCst) + 1;
+                counts.peak.fetch_max(now, SeqCst);
                 tokio::time::sleep(delay).await; // the slow part: a timer, not a thread
-                IN_FLIGHT.fetch_sub(1, SeqCst);
+                counts.in_flight.fetch_sub(1, SeqCst);
                 ("200 OK", page(number))
             }
             None => ("404 Not Found", "not found\n".to_owned()),
